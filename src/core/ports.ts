@@ -1,0 +1,287 @@
+/**
+ * Ports: what the core needs from the outside world. The outer layers (store, delivery,
+ * server) implement them; the core never imports a driver, a framework or process.env.
+ */
+import type {
+  Amr,
+  BackupCode,
+  MfaMethod,
+  MfaPending,
+  NewSecurityEvent,
+  OtpChallenge,
+  OutboxMessage,
+  PasswordReset,
+  Policy,
+  RefreshTokenRecord,
+  SecurityEvent,
+  Session,
+  SigningKey,
+  TotpEnrollment,
+  TrustedDevice,
+  User,
+  WebAuthnChallenge,
+} from './types.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Random {
+  bytes(n: number): Buffer;
+  /** A uniformly distributed integer in [0, max). */
+  int(max: number): number;
+  uuid(): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+/** Keyed hashing (HMAC-SHA-256 under a key derived from the master key) for secrets we only verify. */
+export interface SecretHasher {
+  hash(purpose: string, value: string): string;
+  /** Constant-time comparison of `hash(purpose, value)` against a stored hash. */
+  verify(purpose: string, value: string, stored: string): boolean;
+}
+
+/** Authenticated encryption for secrets we must read back (TOTP seeds, signing keys). */
+export interface Cipher {
+  encrypt(plaintext: Buffer, aad: string): string;
+  decrypt(envelope: string, aad: string): Buffer;
+  /** Whether an envelope is sealed under an older key than the current one. */
+  needsRotation(envelope: string): boolean;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export interface SmsSender {
+  send(to: string, body: string): Promise<void>;
+}
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  amr: Amr[];
+  acr: string;
+}
+
+export interface TokenSigner {
+  sign(claims: AccessClaims, now: number): Promise<{ token: string; expiresIn: number }>;
+}
+
+export interface LimitResult {
+  allowed: boolean;
+  /** Seconds until the next attempt is allowed (when not allowed). */
+  retryAfterS: number;
+  remaining: number;
+}
+
+/**
+ * One limiter for every budget (login failures, second-factor failures, sends). `consume`
+ * atomically takes one point and answers whether it was within budget; concurrent callers can
+ * never take more points than the budget.
+ */
+export interface Limiter {
+  consume(bucket: LimitBucket, key: string, points?: number): Promise<LimitResult>;
+  /** Whether the key is blocked right now, without consuming. */
+  peek(bucket: LimitBucket, key: string): Promise<LimitResult>;
+  reset(bucket: LimitBucket, key: string): Promise<void>;
+}
+
+export type LimitBucket =
+  | 'login_account'
+  | 'login_ip'
+  | 'mfa_user'
+  | 'otp_send_hour'
+  | 'otp_send_gap'
+  | 'password_forgot';
+
+export interface UsersRepo {
+  create(user: User): Promise<void>;
+  byId(id: string): Promise<User | undefined>;
+  byEmail(email: string): Promise<User | undefined>;
+  setPasswordHash(id: string, hash: string): Promise<void>;
+  setLastLogin(id: string, at: number): Promise<void>;
+  update(id: string, patch: Partial<Pick<User, 'roles' | 'disabled' | 'name' | 'mfaRequiredSince'>>): Promise<void>;
+  /** Atomically add one to the failure streak and return the new value. */
+  incrementFailureStreak(id: string): Promise<number>;
+  resetFailureStreak(id: string): Promise<void>;
+  countAdmins(): Promise<number>;
+  list(opts: { query?: string; cursor?: string; limit: number }): Promise<{ users: User[]; nextCursor: string | null }>;
+  count(): Promise<number>;
+}
+
+export interface SessionsRepo {
+  create(session: Session): Promise<void>;
+  byId(id: string): Promise<Session | undefined>;
+  /** Live = not revoked and not expired at `now`. */
+  listLive(userId: string, now: number): Promise<Session[]>;
+  touch(id: string, now: number): Promise<void>;
+  /** Revoke one session; answers whether it was live. */
+  revoke(id: string, now: number): Promise<boolean>;
+  revokeAllForUser(userId: string, now: number, exceptId?: string): Promise<number>;
+  markMfaVerified(id: string, now: number, amr: Amr[], acr: string): Promise<void>;
+}
+
+export interface RefreshTokensRepo {
+  insert(rec: RefreshTokenRecord): Promise<void>;
+  byHash(hash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Atomic single use: true exactly once per token. */
+  markUsed(hash: string, now: number): Promise<boolean>;
+}
+
+export interface MfaPendingRepo {
+  create(rec: MfaPending): Promise<void>;
+  byId(id: string): Promise<MfaPending | undefined>;
+  /**
+   * Atomically reserve one verification attempt: succeeds only while the token is unconsumed,
+   * unexpired and has attempts left, so concurrent callers never evaluate more than the budget.
+   */
+  reserveAttempt(id: string, maxAttempts: number, now: number): Promise<boolean>;
+  /** Atomic single success: true for exactly one caller. */
+  consume(id: string, now: number): Promise<boolean>;
+}
+
+export interface PasswordResetsRepo {
+  create(rec: PasswordReset): Promise<void>;
+  byId(id: string): Promise<PasswordReset | undefined>;
+  /** Atomic single use. */
+  consume(id: string, now: number): Promise<boolean>;
+  invalidateForUser(userId: string, now: number): Promise<void>;
+}
+
+export interface EventsRepo {
+  append(event: NewSecurityEvent): Promise<number>;
+  list(filter: {
+    userId?: string;
+    type?: string;
+    since?: number;
+    until?: number;
+    cursor?: number;
+    limit: number;
+  }): Promise<{ events: SecurityEvent[]; nextCursor: number | null }>;
+  countByType(types: string[], since: number): Promise<Record<string, number>>;
+}
+
+export interface SigningKeysRepo {
+  insert(key: SigningKey): Promise<void>;
+  listActive(): Promise<SigningKey[]>;
+  retire(kid: string, at: number): Promise<void>;
+  updatePrivate(kid: string, privateEnc: string): Promise<void>;
+  all(): Promise<SigningKey[]>;
+}
+
+export interface MethodsRepo {
+  insert(method: MfaMethod): Promise<void>;
+  byId(id: string): Promise<MfaMethod | undefined>;
+  listForUser(userId: string): Promise<MfaMethod[]>;
+  byCredentialId(credentialId: string): Promise<MfaMethod | undefined>;
+  rename(id: string, name: string): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  deleteAllForUser(userId: string): Promise<number>;
+  touch(id: string, now: number): Promise<void>;
+  /** Atomic compare-and-set: accept `step` only if it is newer than the stored last step. */
+  advanceTotpStep(id: string, step: number, now: number): Promise<boolean>;
+  /** Atomic compare-and-set of the WebAuthn signature counter. */
+  updateSignCount(id: string, expected: number, next: number, now: number): Promise<boolean>;
+  updateSecret(id: string, secretEnc: string): Promise<void>;
+  listWithSecrets(): Promise<Pick<MfaMethod, 'id' | 'userId' | 'secretEnc'>[]>;
+  countByType(): Promise<Record<string, number>>;
+  usersWithMfa(): Promise<number>;
+}
+
+export interface TotpEnrollmentsRepo {
+  create(rec: TotpEnrollment): Promise<void>;
+  byId(id: string): Promise<TotpEnrollment | undefined>;
+  /** Atomic single use: the enrolment is deleted by the one caller that gets true. */
+  consume(id: string): Promise<boolean>;
+  updateSecret(id: string, secretEnc: string): Promise<void>;
+  listWithSecrets(): Promise<Pick<TotpEnrollment, 'id' | 'userId' | 'secretEnc'>[]>;
+}
+
+export interface BackupCodesRepo {
+  /** Replace every code of the user by these, in one transaction. */
+  replaceAll(userId: string, codes: BackupCode[]): Promise<void>;
+  /** Atomic single use: true exactly once per code. */
+  consume(userId: string, codeHash: string, now: number): Promise<boolean>;
+  remaining(userId: string): Promise<number>;
+  deleteAllForUser(userId: string): Promise<void>;
+  usersBelow(threshold: number): Promise<number>;
+}
+
+export interface OtpChallengesRepo {
+  /** Insert, replacing (invalidating) earlier unconsumed challenges of the same user, channel and purpose. */
+  replace(rec: OtpChallenge): Promise<void>;
+  latest(userId: string, channel: string, purpose: string, mfaPendingId: string | null): Promise<OtpChallenge | undefined>;
+  reserveAttempt(id: string, maxAttempts: number, now: number): Promise<boolean>;
+  consume(id: string, now: number): Promise<boolean>;
+  delete(id: string): Promise<void>;
+}
+
+export interface TrustedDevicesRepo {
+  create(rec: TrustedDevice): Promise<void>;
+  byId(id: string): Promise<TrustedDevice | undefined>;
+  listLive(userId: string, now: number): Promise<TrustedDevice[]>;
+  touch(id: string, now: number): Promise<void>;
+  revoke(id: string, userId: string, now: number): Promise<boolean>;
+  revokeAllForUser(userId: string, now: number): Promise<number>;
+}
+
+export interface WebAuthnChallengesRepo {
+  create(rec: WebAuthnChallenge): Promise<void>;
+  byId(id: string): Promise<WebAuthnChallenge | undefined>;
+  byChallenge(challenge: string): Promise<WebAuthnChallenge | undefined>;
+  /** Atomic single use. */
+  consume(id: string, now: number): Promise<boolean>;
+}
+
+export interface PolicyRepo {
+  get(): Promise<Policy | undefined>;
+  put(policy: Policy, now: number): Promise<void>;
+}
+
+export interface OutboxRepo {
+  enqueue(msg: OutboxMessage): Promise<void>;
+  /** Claim up to `limit` due messages for `leaseMs` (so concurrent workers never send one twice). */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  markSent(id: string, now: number): Promise<void>;
+  markFailed(id: string, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
+  pending(): Promise<number>;
+}
+
+export interface Store {
+  users: UsersRepo;
+  sessions: SessionsRepo;
+  refreshTokens: RefreshTokensRepo;
+  mfaPending: MfaPendingRepo;
+  passwordResets: PasswordResetsRepo;
+  events: EventsRepo;
+  signingKeys: SigningKeysRepo;
+  methods: MethodsRepo;
+  totpEnrollments: TotpEnrollmentsRepo;
+  backupCodes: BackupCodesRepo;
+  otpChallenges: OtpChallengesRepo;
+  trustedDevices: TrustedDevicesRepo;
+  webauthnChallenges: WebAuthnChallengesRepo;
+  policy: PolicyRepo;
+  outbox: OutboxRepo;
+  /** Run `fn` in one database transaction; the store passed in is bound to it. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AuditSink {
+  record(event: NewSecurityEvent): Promise<void>;
+}
