@@ -15,9 +15,7 @@ export const ERROR_CODES = [
   'conflict',
   'rate_limited',
   'policy_violation',
-  'registration_closed',
   'delivery_failed',
-  'method_not_allowed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

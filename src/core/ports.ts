@@ -3,6 +3,7 @@
  * server) implement them; the core never imports a driver, a framework or process.env.
  */
 import type {
+  Acr,
   Amr,
   BackupCode,
   MfaMethod,
@@ -73,7 +74,7 @@ export interface AccessClaims {
   sub: string;
   sid: string;
   amr: Amr[];
-  acr: string;
+  acr: Acr;
 }
 
 export interface TokenSigner {
@@ -94,9 +95,18 @@ export interface LimitResult {
  */
 export interface Limiter {
   consume(bucket: LimitBucket, key: string, points?: number): Promise<LimitResult>;
+  /** Give points back (a success that should not count, after consuming before evaluating). */
+  reward(bucket: LimitBucket, key: string, points?: number): Promise<void>;
   /** Whether the key is blocked right now, without consuming. */
   peek(bucket: LimitBucket, key: string): Promise<LimitResult>;
   reset(bucket: LimitBucket, key: string): Promise<void>;
+}
+
+/** A budget: `points` per `durationS` seconds; once spent, blocked for `blockS` (default: rest of the window). */
+export interface Budget {
+  points: number;
+  durationS: number;
+  blockS?: number;
 }
 
 export type LimitBucket =
@@ -131,7 +141,7 @@ export interface SessionsRepo {
   /** Revoke one session; answers whether it was live. */
   revoke(id: string, now: number): Promise<boolean>;
   revokeAllForUser(userId: string, now: number, exceptId?: string): Promise<number>;
-  markMfaVerified(id: string, now: number, amr: Amr[], acr: string): Promise<void>;
+  markMfaVerified(id: string, now: number, amr: Amr[], acr: Acr): Promise<void>;
 }
 
 export interface RefreshTokensRepo {

@@ -20,7 +20,15 @@ export interface User {
 }
 
 /** RFC 8176 authentication method reference values used by Twofold. */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'mfa' | 'hwk' | 'swk' | 'user' | 'pin' | 'kba' | 'mca';
+export type Amr = 'pwd' | 'otp' | 'sms' | 'mfa' | 'hwk' | 'swk' | 'user' | 'pin' | 'kba' | 'mca' | 'device';
+
+/**
+ * Assurance levels reported in the access token's `acr` (after NIST SP 800-63B):
+ * aal1 = one factor (password; password + email code, which 800-63B does not accept as
+ * out-of-band; or a trusted-device cookie standing in for the second factor),
+ * aal2 = two factors of different kinds, or a user-verified passkey.
+ */
+export type Acr = 'aal1' | 'aal2';
 
 export interface Session {
   id: string;
@@ -33,7 +41,7 @@ export interface Session {
   ip: string | null;
   userAgent: string | null;
   amr: Amr[];
-  acr: string;
+  acr: Acr;
   /** Last time a second factor was verified in this session (step-up freshness). */
   mfaVerifiedAt: number | null;
   /** A session that may only reach the MFA enrolment endpoints (policy enforcement). */

@@ -1,0 +1,69 @@
+import { audit, EVENT } from '../audit.js';
+import type { CoreDeps } from '../deps.js';
+import { notifyUser } from '../notify.js';
+import { fail, ok, type Outcome } from '../result.js';
+import type { Ctx, User, VerifyMethod } from '../types.js';
+import { loginMethodsFor, type FactorRegistry, type FactorResult } from './factor.js';
+
+export interface SecondFactorInput {
+  user: User;
+  purpose: 'login' | 'step_up';
+  pendingId: string | null;
+  method: VerifyMethod;
+  code?: string;
+  credential?: unknown;
+  ctx: Ctx;
+}
+
+type Success = Extract<FactorResult, { ok: true }>;
+
+/**
+ * Check one second-factor proof under every budget: the per-user window (10 per 15 minutes,
+ * then 429 for 15 minutes, and a correct code is refused while locked with the same answer)
+ * and the run of failures in a row (100, NIST SP 800-63B 5.2.2), after which only a backup
+ * code or an admin reset helps. The point is taken before the proof is evaluated, so parallel
+ * guesses never get more evaluations than the budget; a success gives it back.
+ */
+export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry, input: SecondFactorInput): Promise<Outcome<Success>> {
+  const { user, ctx, method } = input;
+  const policy = await deps.policy();
+  const lockedS = policy.mfa_lockout_minutes * 60;
+
+  if (user.mfaFailureStreak >= policy.mfa_hard_lock_streak && method !== 'backup_code') {
+    return fail('rate_limited', 'too many failed attempts in a row: sign in with a backup code or ask an administrator to reset your second factor', { retryAfterS: lockedS });
+  }
+  const budget = await deps.limiter.consume('mfa_user', user.id);
+  if (!budget.allowed) {
+    return fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
+  }
+
+  const methods = await deps.store.methods.listForUser(user.id);
+  const allowed = await loginMethodsFor(deps, registry, user, methods);
+  const factor = registry.get(method);
+  const result: FactorResult =
+    factor && allowed.includes(method)
+      ? await factor.verify(deps, { user, methods, purpose: input.purpose, pendingId: input.pendingId, code: input.code, credential: input.credential, ctx })
+      : { ok: false, reason: 'not_enrolled' };
+
+  if (!result.ok) {
+    const streak = await deps.store.users.incrementFailureStreak(user.id);
+    user.mfaFailureStreak = streak;
+    const type = result.reason === 'replayed' ? EVENT.mfaReplay : EVENT.mfaFailed;
+    await audit(deps.store, ctx, type, user.id, { method, purpose: input.purpose, reason: result.reason, streak, ...result.details });
+    if (budget.remaining === 0 || streak === policy.mfa_hard_lock_streak) {
+      const until = new Date(ctx.now + (budget.remaining === 0 ? budget.retryAfterS || lockedS : lockedS) * 1000).toISOString();
+      const hard = streak >= policy.mfa_hard_lock_streak;
+      await audit(deps.store, ctx, EVENT.mfaLockout, user.id, { method, hard, until });
+      await notifyUser(deps, user, 'lockout', ctx, { until, hard });
+    }
+    return fail('invalid_code', 'the code is not valid');
+  }
+
+  await deps.limiter.reward('mfa_user', user.id);
+  if (user.mfaFailureStreak > 0) {
+    await deps.store.users.resetFailureStreak(user.id);
+    user.mfaFailureStreak = 0;
+  }
+  await audit(deps.store, ctx, EVENT.mfaVerified, user.id, { method, purpose: input.purpose, method_id: result.methodId, ...result.details });
+  return ok(result);
+}

@@ -1,0 +1,99 @@
+import { audit, EVENT } from '../audit.js';
+import type { CoreDeps } from '../deps.js';
+import { fail, ok, type Outcome } from '../result.js';
+import { newSecret } from '../tokens.js';
+import type { Acr, Amr, Ctx, Session, User } from '../types.js';
+
+/** What a successful sign-in (or refresh) hands to the client. */
+export interface TokenGrant {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  session: Session;
+  user: User;
+}
+
+const REFRESH_PURPOSE = 'refresh';
+
+async function issueRefresh(deps: CoreDeps, session: Session, now: number): Promise<string> {
+  const token = newSecret(deps.random);
+  await deps.store.refreshTokens.insert({
+    hash: deps.secrets.hash(REFRESH_PURPOSE, token),
+    sessionId: session.id,
+    createdAt: now,
+    expiresAt: now + deps.settings.refreshTtlS * 1000,
+    usedAt: null,
+  });
+  return token;
+}
+
+/** Start a session for a user who has signed in, and issue its first tokens. */
+export async function startSession(
+  deps: CoreDeps,
+  user: User,
+  ctx: Ctx,
+  auth: { amr: Amr[]; acr: Acr; mfaVerified: boolean; enrollmentOnly?: boolean },
+): Promise<TokenGrant> {
+  const session: Session = {
+    id: deps.random.uuid(),
+    userId: user.id,
+    createdAt: ctx.now,
+    lastUsedAt: ctx.now,
+    expiresAt: ctx.now + deps.settings.refreshTtlS * 1000,
+    revokedAt: null,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    amr: auth.amr,
+    acr: auth.acr,
+    mfaVerifiedAt: auth.mfaVerified ? ctx.now : null,
+    enrollmentOnly: auth.enrollmentOnly ?? false,
+  };
+  await deps.store.sessions.create(session);
+  await deps.store.users.setLastLogin(user.id, ctx.now);
+  const refreshToken = await issueRefresh(deps, session, ctx.now);
+  const { token, expiresIn } = await deps.signer.sign({ sub: user.id, sid: session.id, amr: session.amr, acr: session.acr }, ctx.now);
+  return { accessToken: token, expiresIn, refreshToken, session, user };
+}
+
+export function isLive(session: Session | undefined, now: number): session is Session {
+  return !!session && session.revokedAt === null && session.expiresAt > now;
+}
+
+/**
+ * Rotate a refresh token. Each token works once: presenting a used one means it was copied,
+ * so the whole session is revoked (OAuth 2.0 Security BCP, RFC 9700 4.14.2).
+ */
+export async function refreshSession(deps: CoreDeps, presented: string, ctx: Ctx): Promise<Outcome<TokenGrant>> {
+  if (typeof presented !== 'string' || presented.length < 20 || presented.length > 200) return fail('unauthenticated', 'refresh token is not valid');
+  const hash = deps.secrets.hash(REFRESH_PURPOSE, presented);
+  const record = await deps.store.refreshTokens.byHash(hash);
+  if (!record) return fail('unauthenticated', 'refresh token is not valid');
+  const session = await deps.store.sessions.byId(record.sessionId);
+  if (!isLive(session, ctx.now) || record.expiresAt <= ctx.now) return fail('unauthenticated', 'session has ended');
+  const firstUse = record.usedAt === null && (await deps.store.refreshTokens.markUsed(hash, ctx.now));
+  if (!firstUse) {
+    await deps.store.sessions.revoke(session.id, ctx.now);
+    await audit(deps.store, ctx, EVENT.refreshReuse, session.userId, { session_id: session.id });
+    return fail('unauthenticated', 'refresh token was already used; the session has been revoked');
+  }
+  const user = await deps.store.users.byId(session.userId);
+  if (!user || user.disabled) return fail('unauthenticated', 'session has ended');
+  await deps.store.sessions.touch(session.id, ctx.now);
+  const refreshToken = await issueRefresh(deps, session, ctx.now);
+  const { token, expiresIn } = await deps.signer.sign({ sub: user.id, sid: session.id, amr: session.amr, acr: session.acr }, ctx.now);
+  return ok({ accessToken: token, expiresIn, refreshToken, session, user });
+}
+
+export async function endSession(deps: CoreDeps, session: Session, ctx: Ctx): Promise<void> {
+  await deps.store.sessions.revoke(session.id, ctx.now);
+  await audit(deps.store, ctx, EVENT.logout, session.userId, { session_id: session.id });
+}
+
+export async function revokeOwnSession(deps: CoreDeps, userId: string, sessionId: string, ctx: Ctx): Promise<Outcome<void>> {
+  const session = await deps.store.sessions.byId(sessionId);
+  // Another user's session id answers exactly like an unknown one.
+  if (!session || session.userId !== userId || !isLive(session, ctx.now)) return fail('not_found', 'no such session');
+  await deps.store.sessions.revoke(sessionId, ctx.now);
+  await audit(deps.store, ctx, EVENT.sessionRevoked, userId, { session_id: sessionId });
+  return ok(undefined);
+}

@@ -1,0 +1,57 @@
+/**
+ * Schema migrations with Kysely's Migrator. The migration modules are imported statically (not
+ * found on disk by FileMigrationProvider) so they work the same under tsx, a bundle or tests.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as pg0001 from './migrations/postgres/0001_init.js';
+import * as sqlite0001 from './migrations/sqlite/0001_init.js';
+import type { Database, Dialect } from './schema.js';
+
+/** Every migration per dialect, by name; names sort in the order they apply. */
+const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
+  sqlite: { '0001_init': sqlite0001 },
+  postgres: { '0001_init': pg0001 },
+};
+
+function providerFor(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => MIGRATIONS[dialect] };
+}
+
+/** Thrown when a migration fails; `migration` names the failed one when known. */
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly migration: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/**
+ * Apply every pending migration. Safe to call at every start-up and from several processes at
+ * once (Kysely takes a migration lock: an advisory lock on PostgreSQL).
+ *
+ * @returns the names of the migrations applied by this call (empty when already up to date).
+ * @throws MigrationError naming the failed migration and carrying the cause.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: providerFor(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(
+      failed ? `migration ${failed} failed on ${dialect}: ${reason}` : `migrating ${dialect} failed: ${reason}`,
+      failed,
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The migration names known for a dialect, in order (for `twofold migrate` and tests). */
+export function knownMigrations(dialect: Dialect): string[] {
+  return Object.keys(MIGRATIONS[dialect]).sort();
+}

@@ -1,0 +1,72 @@
+import type { Selectable } from 'kysely';
+import type { EventsRepo } from '../../core/ports.js';
+import type { SecurityEvent } from '../../core/types.js';
+import type { SecurityEventsTable } from '../schema.js';
+import { parseJson, type RepoDeps } from './codec.js';
+
+function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
+  return {
+    id: Number(r.id),
+    type: r.type,
+    userId: r.user_id,
+    actorId: r.actor_id,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    at: r.at,
+    details: parseJson<Record<string, unknown>>(r.details),
+  };
+}
+
+export function createEventsRepo({ db }: RepoDeps): EventsRepo {
+  return {
+    async append(e) {
+      const r = await db
+        .insertInto('security_events')
+        .values({
+          type: e.type,
+          user_id: e.userId,
+          actor_id: e.actorId,
+          ip: e.ip,
+          user_agent: e.userAgent,
+          at: e.at,
+          details: JSON.stringify(e.details ?? {}),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(r.id);
+    },
+
+    /**
+     * Newest first by id. `since` is inclusive, `until` exclusive; `cursor` is the last id of
+     * the previous page (`nextCursor`), which is null on the last page.
+     */
+    async list({ userId, type, since, until, cursor, limit }) {
+      let q = db.selectFrom('security_events').selectAll();
+      if (userId !== undefined) q = q.where('user_id', '=', userId);
+      if (type !== undefined) q = q.where('type', '=', type);
+      if (since !== undefined) q = q.where('at', '>=', since);
+      if (until !== undefined) q = q.where('at', '<', until);
+      if (cursor !== undefined) q = q.where('id', '<', cursor);
+      // One row more than asked tells whether another page exists.
+      const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+      const events = rows.slice(0, limit).map(toEvent);
+      const more = rows.length > limit && events.length > 0;
+      return { events, nextCursor: more ? events[events.length - 1].id : null };
+    },
+
+    /** Counts per type since `since` (inclusive); every asked type is present, 0 when none. */
+    async countByType(types, since) {
+      const out: Record<string, number> = Object.fromEntries(types.map((t) => [t, 0]));
+      if (types.length === 0) return out;
+      const rows = await db
+        .selectFrom('security_events')
+        .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('type', 'in', types)
+        .where('at', '>=', since)
+        .groupBy('type')
+        .execute();
+      for (const r of rows) out[r.type] = Number(r.n);
+      return out;
+    },
+  };
+}

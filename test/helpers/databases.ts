@@ -1,0 +1,188 @@
+/**
+ * The databases the contract suite runs on: an embedded SQLite file in a fresh temp dir, and a
+ * fresh PostgreSQL database per test file (created on first use, dropped at cleanup), plus the
+ * Redis the limiter cases use.
+ *
+ * PostgreSQL or Redis unreachable: with CI=true the suite fails (CI must prove both); otherwise
+ * their cases are skipped, each named with the reason, and one line says so.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { openStore, type OpenedStore } from '../../src/store/index.js';
+
+/** Trust auth, database `test` exists (DESIGN.md "Facts about these machines"). */
+export const PG_ADMIN_URL = process.env.TWOFOLD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TWOFOLD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const inCi = (): boolean => process.env.CI === 'true';
+const hostOf = (url: string): string => {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? '6379' : '5432')}`;
+};
+
+export interface DatabaseTarget {
+  name: 'sqlite' | 'postgres';
+  /** Set when this target's cases are skipped: the reason, shown with every skipped case. */
+  skipReason?: string;
+  /** Open a store on this target's database (the same one on every call: reopen, share). */
+  open(opts?: { migrate?: boolean }): Promise<OpenedStore>;
+  /** Close every store opened here, then drop the database or remove the files. */
+  cleanup(): Promise<void>;
+}
+
+let pgReachable: Promise<string | undefined> | undefined;
+
+/** Undefined when PostgreSQL answers, else why not. Asked once per test file (worker). */
+function checkPostgres(): Promise<string | undefined> {
+  pgReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return pgReachable;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+function sqliteTarget(): DatabaseTarget {
+  let dir: string | undefined;
+  const opened: OpenedStore[] = [];
+  return {
+    name: 'sqlite',
+    async open(opts) {
+      dir ??= mkdtempSync(join(tmpdir(), 'twofold-contract-'));
+      const s = await openStore({ dataDir: dir, migrate: opts?.migrate });
+      opened.push(s);
+      return s;
+    },
+    async cleanup() {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    },
+  };
+}
+
+function postgresTarget(skipReason: string | undefined): DatabaseTarget {
+  let url: string | undefined;
+  let dbName: string | undefined;
+  const opened: OpenedStore[] = [];
+  return {
+    name: 'postgres',
+    skipReason,
+    async open(opts) {
+      if (!url) {
+        dbName = `tf_${randomBytes(6).toString('hex')}`;
+        await adminQuery(`CREATE DATABASE ${dbName}`);
+        const u = new URL(PG_ADMIN_URL);
+        u.pathname = `/${dbName}`;
+        url = u.toString();
+      }
+      const s = await openStore({ databaseUrl: url, dataDir: tmpdir(), migrate: opts?.migrate });
+      opened.push(s);
+      return s;
+    },
+    async cleanup() {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+      if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      url = dbName = undefined;
+    },
+  };
+}
+
+/**
+ * The two targets, fresh for the caller (call once per describe block that needs its own
+ * databases). Fails when PostgreSQL is unreachable and CI=true.
+ */
+export async function databaseTargets(): Promise<DatabaseTarget[]> {
+  const problem = await checkPostgres();
+  let skipReason: string | undefined;
+  if (problem !== undefined) {
+    if (inCi()) throw new Error(`postgres unreachable at ${hostOf(PG_ADMIN_URL)} with CI=true: ${problem}`);
+    skipReason = `postgres unreachable at ${hostOf(PG_ADMIN_URL)}: skipping postgres contract cases (set CI=true to fail instead)`;
+    console.log(skipReason);
+  }
+  return [sqliteTarget(), postgresTarget(skipReason)];
+}
+
+export interface RedisTarget {
+  skipReason?: string;
+  /** A new client (each is closed at cleanup). */
+  client(): Redis;
+  cleanup(): Promise<void>;
+}
+
+/** Redis for the limiter cases, or a skip reason (a failure with CI=true). */
+export async function redisOrSkip(): Promise<RedisTarget> {
+  const clients: Redis[] = [];
+  const client = (): Redis => {
+    const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 3000 });
+    clients.push(r);
+    return r;
+  };
+  const cleanup = async (): Promise<void> => {
+    await Promise.all(clients.splice(0).map((r) => r.quit().catch(() => r.disconnect())));
+  };
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return { client, cleanup };
+  } catch (err) {
+    const problem = err instanceof Error ? err.message : String(err);
+    if (inCi()) throw new Error(`redis unreachable at ${hostOf(REDIS_URL)} with CI=true: ${problem}`);
+    const skipReason = `redis unreachable at ${hostOf(REDIS_URL)}: skipping redis limiter cases (set CI=true to fail instead)`;
+    console.log(skipReason);
+    return { skipReason, client, cleanup };
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/**
+ * Vitest wiring for one target inside a `describe`: opens a store before the cases (unless the
+ * target is skipped), skips every case with the target's reason, cleans up after.
+ * @returns a getter for the opened store.
+ */
+export function useStore(target: { skipReason?: string; open(): Promise<OpenedStore>; cleanup(): Promise<void> }): () => OpenedStore {
+  let opened: OpenedStore | undefined;
+  beforeAll(async () => {
+    if (!target.skipReason) opened = await target.open();
+  });
+  beforeEach((ctx) => {
+    if (target.skipReason) ctx.skip(target.skipReason);
+  });
+  afterAll(async () => {
+    await target.cleanup();
+  });
+  return () => {
+    if (!opened) throw new Error('store not opened (target skipped?)');
+    return opened;
+  };
+}

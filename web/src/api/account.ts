@@ -1,0 +1,17 @@
+import { api, query } from './client';
+import type { EventPage, SessionInfo, TrustedDevice, UserSummary } from './types';
+
+/** The signed-in user's own account: who am I, sessions, trusted devices, history. */
+export const accountApi = {
+  /** `GET /me` is not in the contract; the UI uses it only where the service offers it. */
+  me: () => api.get<UserSummary | { user: UserSummary }>('/me'),
+
+  sessions: () => api.get<{ sessions: SessionInfo[] }>('/auth/sessions'),
+  revokeSession: (id: string) => api.del(`/auth/sessions/${encodeURIComponent(id)}`),
+
+  trustedDevices: () => api.get<{ devices: TrustedDevice[] }>('/mfa/trusted-devices'),
+  forgetDevice: (id: string) => api.del(`/mfa/trusted-devices/${encodeURIComponent(id)}`),
+  forgetAllDevices: () => api.del('/mfa/trusted-devices'),
+
+  securityEvents: (cursor?: string | null) => api.get<EventPage>(`/me/security-events${query({ cursor })}`),
+};

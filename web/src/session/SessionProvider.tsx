@@ -1,0 +1,159 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { accountApi } from '../api/account';
+import { authApi } from '../api/auth';
+import { onSessionLost } from '../api/client';
+import type { MfaRequiredResponse, SignedInResponse, UserSummary, VerifyMethod } from '../api/types';
+import { t } from '../i18n';
+import { navigate } from '../router/router';
+import { loadStoredSession, saveStoredSession, type EnrollmentState } from './storage';
+
+export interface PendingSignIn {
+  mfaToken: string;
+  methods: VerifyMethod[];
+  expiresAt: number;
+  email: string;
+  next: string | null;
+}
+
+interface SessionValue {
+  /** False until the app knows whether someone is signed in. */
+  ready: boolean;
+  user: UserSummary | null;
+  isAdmin: boolean;
+  enrollment: EnrollmentState | null;
+  pending: PendingSignIn | null;
+  /** A one-off message for the sign-in page ("your session expired"). */
+  flash: string | null;
+  setFlash: (message: string | null) => void;
+  beginSecondStep: (response: MfaRequiredResponse, email: string, next: string | null) => void;
+  /** Records a finished sign-in and goes where the user should be next. */
+  completeSignIn: (response: SignedInResponse, email: string, next?: string | null) => Promise<void>;
+  abandonSecondStep: (message?: string) => void;
+  enrollmentDone: () => void;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+function unwrapMe(me: UserSummary | { user: UserSummary }): UserSummary | null {
+  const u = 'user' in me ? me.user : me;
+  return u && typeof u.email === 'string' ? { ...u, roles: Array.isArray(u.roles) ? u.roles : [] } : null;
+}
+
+async function fetchMe(): Promise<UserSummary | null> {
+  try {
+    return unwrapMe(await accountApi.me());
+  } catch {
+    return null;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const stored = useMemo(loadStoredSession, []);
+  const [user, setUser] = useState<UserSummary | null>(stored?.user ?? null);
+  const [enrollment, setEnrollment] = useState<EnrollmentState | null>(stored?.enrollment ?? null);
+  const [ready, setReady] = useState(stored !== null);
+  const [pending, setPending] = useState<PendingSignIn | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const userRef = useRef(user);
+  userRef.current = user;
+
+  // A fresh tab with live cookies: ask the service who we are, where it offers GET /me.
+  useEffect(() => {
+    if (stored) return;
+    let live = true;
+    fetchMe().then((me) => {
+      if (!live) return;
+      if (me) {
+        setUser(me);
+        saveStoredSession({ user: me, enrollment: null });
+      }
+      setReady(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, [stored]);
+
+  const forget = useCallback(() => {
+    setUser(null);
+    setEnrollment(null);
+    saveStoredSession(null);
+  }, []);
+
+  useEffect(
+    () =>
+      onSessionLost(() => {
+        if (!userRef.current) return;
+        forget();
+        setFlash(t('session.expired'));
+        navigate('/sign-in');
+      }),
+    [forget],
+  );
+
+  const beginSecondStep = useCallback((response: MfaRequiredResponse, email: string, next: string | null) => {
+    setPending({ mfaToken: response.mfa_token, methods: response.methods, expiresAt: Date.now() + response.expires_in * 1000, email, next });
+    navigate('/sign-in/verify');
+  }, []);
+
+  const completeSignIn = useCallback(async (response: SignedInResponse, email: string, next: string | null = null) => {
+    const enrolment: EnrollmentState | null = response.mfa_enrollment_required
+      ? { required: true, enrollBy: response.enroll_by ?? null }
+      : response.enroll_by
+        ? { required: false, enrollBy: response.enroll_by }
+        : null;
+    // Enrolment-only sessions cannot read /me; the login response's user is all there is.
+    const me = response.user ? unwrapMe(response.user) : enrolment?.required ? null : await fetchMe();
+    const signedIn = me ?? { id: '', email, roles: [] };
+    setPending(null);
+    setUser(signedIn);
+    setEnrollment(enrolment);
+    saveStoredSession({ user: signedIn, enrollment: enrolment });
+    navigate(enrolment ? '/security/totp' : (next ?? '/security'));
+  }, []);
+
+  const abandonSecondStep = useCallback((message?: string) => {
+    setPending(null);
+    if (message) setFlash(message);
+    navigate('/sign-in');
+  }, []);
+
+  const enrollmentDone = useCallback(() => {
+    setEnrollment(null);
+    if (userRef.current) saveStoredSession({ user: userRef.current, enrollment: null });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await authApi.logout();
+    } catch {
+      // Already gone on the server side; forgetting it here is all that is left.
+    }
+    forget();
+    setFlash(t('session.signedOut'));
+    navigate('/sign-in');
+  }, [forget]);
+
+  const value: SessionValue = {
+    ready,
+    user,
+    isAdmin: !!user?.roles.includes('admin'),
+    enrollment,
+    pending,
+    flash,
+    setFlash,
+    beginSecondStep,
+    completeSignIn,
+    abandonSecondStep,
+    enrollmentDone,
+    signOut,
+  };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
