@@ -142,6 +142,8 @@ export interface SessionsRepo {
   revoke(id: string, now: number): Promise<boolean>;
   revokeAllForUser(userId: string, now: number, exceptId?: string): Promise<number>;
   markMfaVerified(id: string, now: number, amr: Amr[], acr: Acr): Promise<void>;
+  /** The user enrolled a factor: the restricted enrolment-only session becomes a full one. */
+  clearEnrollmentOnly(id: string): Promise<void>;
 }
 
 export interface RefreshTokensRepo {
@@ -270,7 +272,15 @@ export interface OutboxRepo {
   pending(): Promise<number>;
 }
 
+/** The ids of the data-encryption keys, oldest first; the last encrypts (key rotation). */
+export interface KeyIdsRepo {
+  list(): Promise<string[]>;
+  /** Record a key id; adding one that exists is a no-op. */
+  add(kid: string, now: number): Promise<void>;
+}
+
 export interface Store {
+  keyIds: KeyIdsRepo;
   users: UsersRepo;
   sessions: SessionsRepo;
   refreshTokens: RefreshTokensRepo;

@@ -11,7 +11,7 @@
 import type { Clock, Mailer, OutboxRepo, SmsSender } from '../core/ports.js';
 import type { OutboxMessage } from '../core/types.js';
 import { isPermanent } from './delivery-error.js';
-import { renderMessage } from './templates/index.js';
+import { renderMessage, type Rendered } from './templates/index.js';
 
 export interface OutboxResult {
   id: string;
@@ -100,11 +100,24 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<unknown>>();
 
-  async function send(msg: OutboxMessage): Promise<void> {
-    const locale = typeof msg.data.locale === 'string' ? msg.data.locale : undefined;
-    const r = renderMessage(msg.template, msg.data, locale);
-    if (msg.channel === 'email') await mailer.send({ to: msg.to, subject: r.subject, text: r.text, html: r.html });
-    else await sms.send(msg.to, r.sms);
+  /** Render and send one message: null when sent, else why not and whether to give up. */
+  async function attempt(msg: OutboxMessage): Promise<{ error: string; final: boolean } | null> {
+    let r: Rendered;
+    try {
+      if (msg.channel !== 'email' && msg.channel !== 'sms') throw new Error(`unknown channel "${String(msg.channel)}"`);
+      const locale = typeof msg.data.locale === 'string' ? msg.data.locale : undefined;
+      r = renderMessage(msg.template, msg.data, locale);
+    } catch (err) {
+      // Bad template data or an unknown channel will not change on retry.
+      return { error: errorText(err), final: true };
+    }
+    try {
+      if (msg.channel === 'email') await mailer.send({ to: msg.to, subject: r.subject, text: r.text, html: r.html });
+      else await sms.send(msg.to, r.sms);
+      return null;
+    } catch (err) {
+      return { error: errorText(err), final: isPermanent(err) };
+    }
   }
 
   /** Handle one claimed message; true when it was sent. Never throws. */
@@ -112,28 +125,19 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const base = { id: msg.id, channel: msg.channel, template: msg.template, attempt: msg.attempts };
     try {
       if (leaseEnd - clock.now() < leaseMs / 2) return false; // too late: the next claim sends it
-      let renderable = true;
-      try {
-        renderMessage(msg.template, msg.data, typeof msg.data.locale === 'string' ? msg.data.locale : undefined);
-      } catch {
-        renderable = false;
+      const failure = await attempt(msg);
+      const now = clock.now();
+      if (!failure) {
+        await outbox.markSent(msg.id, now);
+        report({ ...base, ok: true });
+        return true;
       }
-      try {
-        if (msg.channel !== 'email' && msg.channel !== 'sms') throw new Error(`unknown channel "${String(msg.channel)}"`);
-        await send(msg);
-      } catch (err) {
-        const error = errorText(err);
-        // Bad template data, an unknown channel or a provider's final "no" will not change on retry.
-        const gaveUp = !renderable || msg.channel !== 'email' && msg.channel !== 'sms' || isPermanent(err) || msg.attempts >= maxAttempts;
-        const now = clock.now();
-        const next = gaveUp ? null : now + backoffMs(msg.attempts, opts.backoffBaseMs, opts.backoffMaxMs);
-        await outbox.markFailed(msg.id, error, next, now);
-        report({ ...base, ok: false, error, gaveUp });
-        return false;
-      }
-      await outbox.markSent(msg.id, clock.now());
-      report({ ...base, ok: true });
-      return true;
+      // `attempts` counts this claim too (the store increments it when claiming).
+      const gaveUp = failure.final || msg.attempts >= maxAttempts;
+      const next = gaveUp ? null : now + backoffMs(msg.attempts, opts.backoffBaseMs, opts.backoffMaxMs);
+      await outbox.markFailed(msg.id, failure.error, next, now);
+      report({ ...base, ok: false, error: failure.error, gaveUp });
+      return false;
     } catch (err) {
       // The store failed while recording the outcome; the lease lapses and the message is retried.
       fault(err);

@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { pino } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServerDeps } from './deps.js';
 import { installErrorHandling, installJsonParser } from './http/error-handler.js';
@@ -15,20 +16,24 @@ import { sendProblem } from './http/problems.js';
 export const BODY_LIMIT = 64 * 1024;
 
 export interface AppOptions {
-  logger?: boolean | Record<string, unknown>;
+  /** A pino logger; none (silent) by default, as in tests. */
+  loggerInstance?: FastifyBaseLogger;
   /** Serve the built web UI from web/dist (default true). */
   webUi?: boolean;
+}
+
+/** A hop count trusts that many proxies in front of us; otherwise as Fastify takes it. */
+function trustProxyOption(v: boolean | number | string): boolean | string | ((addr: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_addr: string, hop: number) => hop < v : v;
 }
 
 /** The HTTP edge: one Fastify instance over already-built dependencies. */
 export async function buildApp(deps: ServerDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    loggerInstance: opts.loggerInstance ?? pino({ level: 'silent' }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.config.trustProxy,
-    disableRequestLogging: false,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     requestIdHeader: false,
-    ajv: undefined,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,6 +1,7 @@
 import type { FactorRegistry } from '../core/auth/factor.js';
 import type { CoreDeps } from '../core/deps.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock, Mailer, SmsSender } from '../core/ports.js';
+import type { Keyring } from './crypto/index.js';
 import type { Config } from './config.js';
 import type { JwtKeys } from './auth/jwt-keys.js';
 import type { Metrics } from './metrics.js';
@@ -13,6 +14,11 @@ export interface ServerDeps {
   registry: FactorRegistry;
   clock: Clock;
   metrics: Metrics;
+  mailer: Mailer;
+  sms: SmsSender;
+  /** The notification outbox worker (tests drain it to deliver at once). */
+  outbox: { drain(): Promise<number> };
+  keyring: Keyring;
   /** Database reachable (readiness). */
   ready(): Promise<boolean>;
 }

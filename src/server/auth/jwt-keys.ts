@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 
-type KeyLike = CryptoKey;
+type KeyLike = Awaited<ReturnType<typeof importJWK>>;
 import type { AccessClaims, Cipher, Random, SigningKeysRepo, TokenSigner } from '../../core/ports.js';
 import type { Acr, Amr } from '../../core/types.js';
 

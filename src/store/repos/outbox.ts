@@ -51,25 +51,32 @@ export function createOutboxRepo({ db, dialect }: RepoDeps): OutboxRepo {
      * re-checks on the latest row version after waiting for a competing claimer, so a message
      * is never claimed twice. On PostgreSQL the candidate scan also uses FOR UPDATE SKIP LOCKED
      * so concurrent workers pick different messages instead of queueing on the same ones.
+     *
+     * The candidates are a MATERIALIZED CTE, not an `IN (subquery)`: PostgreSQL may run such a
+     * subquery again for every outer row (nested-loop semi-join), and a re-run LIMIT with SKIP
+     * LOCKED picks other rows, so `limit` would not hold (seen: 3 rows claimed for limit 2).
      */
     async claimDue(now, limit, leaseMs) {
       const rows = await db
+        .with(
+          (cte) => cte('candidates').materialized(),
+          (qc) => {
+            const q = qc
+              .selectFrom('outbox')
+              .select('id')
+              .where('sent_at', 'is', null)
+              .where('failed_at', 'is', null)
+              .where('next_attempt_at', '<=', now)
+              .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', now)]))
+              .orderBy('next_attempt_at', 'asc')
+              .orderBy('id', 'asc')
+              .limit(limit);
+            return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+          },
+        )
         .updateTable('outbox')
         .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', (eb) => {
-          let candidates = eb
-            .selectFrom('outbox as o')
-            .select('o.id')
-            .where('o.sent_at', 'is', null)
-            .where('o.failed_at', 'is', null)
-            .where('o.next_attempt_at', '<=', now)
-            .where((w) => w.or([w('o.lease_until', 'is', null), w('o.lease_until', '<=', now)]))
-            .orderBy('o.next_attempt_at', 'asc')
-            .orderBy('o.id', 'asc')
-            .limit(limit);
-          if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-          return candidates;
-        })
+        .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
         .where('sent_at', 'is', null)
         .where('failed_at', 'is', null)
         .where('next_attempt_at', '<=', now)

@@ -9,6 +9,9 @@ export function PageHeading({ children, lead }: { children: ReactNode; lead?: Re
   useEffect(() => {
     ref.current?.focus({ preventScroll: false });
   }, []);
+  useEffect(() => {
+    if (typeof children === 'string') document.title = `${children} · Twofold`;
+  }, [children]);
   return (
     <header className="page-header">
       <h1 tabIndex={-1} ref={ref} data-testid="page-heading">

@@ -30,7 +30,7 @@ interface SessionValue {
   completeSignIn: (response: SignedInResponse, email: string, next?: string | null) => Promise<void>;
   abandonSecondStep: (message?: string) => void;
   enrollmentDone: () => void;
-  signOut: () => Promise<void>;
+  signOut: (message?: string) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -124,14 +124,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (userRef.current) saveStoredSession({ user: userRef.current, enrollment: null });
   }, []);
 
-  const signOut = useCallback(async () => {
+  const signOut = useCallback(async (message?: string) => {
     try {
       await authApi.logout();
     } catch {
       // Already gone on the server side; forgetting it here is all that is left.
     }
     forget();
-    setFlash(t('session.signedOut'));
+    setFlash(message ?? t('session.signedOut'));
     navigate('/sign-in');
   }, [forget]);
 

@@ -1,0 +1,160 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Factor } from '../core/auth/factor.js';
+import { factorRegistry } from '../core/auth/factor.js';
+import type { CoreDeps } from '../core/deps.js';
+import { DEFAULT_POLICY } from '../core/policy.js';
+import type { Budget, Clock, LimitBucket } from '../core/ports.js';
+import type { Policy } from '../core/types.js';
+import { createMailerFromConfig, createOutboxWorker, createSmsFromConfig } from '../delivery/index.js';
+import { createLimiter, openStore, type OpenedStore } from '../store/index.js';
+import { createJwtKeys } from './auth/jwt-keys.js';
+import type { Config } from './config.js';
+import { createKeyring, createPasswordHasher, createSecretHasher, loadMasterKey, nodeRandom } from './crypto/index.js';
+import type { ServerDeps } from './deps.js';
+import { defaultFactors } from './factors.js';
+import { loadKeyIds } from './key-ids.js';
+import { createMetrics } from './metrics.js';
+
+/** Policy is read from the database at most this often per process (every process sees a change within it). */
+const POLICY_CACHE_MS = 1000;
+
+export interface Composed {
+  deps: ServerDeps;
+  opened: OpenedStore;
+  /** Start background work (the notification outbox). */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Extra or replacement second factors (tests register their own). */
+  factors?: Factor[];
+  /** Write console mail/SMS here (default: stdout). */
+  consoleWrite?: (line: string) => void;
+  /** Metrics of the Node process itself (off in tests that build many apps). */
+  defaultMetrics?: boolean;
+}
+
+/** The composition root: the only place that knows every concrete implementation. */
+export async function compose(config: Readonly<Config>, opts: ComposeOptions): Promise<Composed> {
+  const clock: Clock = opts.clock ?? { now: () => Date.now() };
+  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  try {
+    const master = loadMasterKey({ envValue: config.secretKey, dataDir: config.dataDir, warn: (m) => opts.log.warn(m) });
+    const keyring = createKeyring(master, await loadKeyIds(opened.store, clock.now()));
+    const store = opened.store;
+
+    let cached: { at: number; policy: Policy } | null = null;
+    const policy = async (): Promise<Policy> => {
+      const now = Date.now();
+      if (cached && now - cached.at < POLICY_CACHE_MS) return cached.policy;
+      const stored = await store.policy.get();
+      cached = { at: now, policy: { ...DEFAULT_POLICY, ...(stored ?? {}) } };
+      return cached.policy;
+    };
+    const currentPolicy = () => cached?.policy ?? DEFAULT_POLICY;
+    const budgets = (bucket: LimitBucket): Budget => budgetOf(bucket, currentPolicy());
+    const limiter = await createLimiter(opened, { redis, budgets });
+
+    const settings: CoreDeps['settings'] = Object.freeze({
+      publicUrl: config.publicUrl,
+      issuer: config.issuer,
+      openRegistration: config.openRegistration,
+      hideExistingEmail: config.hideExistingEmail,
+      accessTtlS: 900,
+      refreshTtlS: 30 * 86400,
+      mfaPendingTtlS: 300,
+      resetTtlS: 3600,
+    });
+    const jwt = await createJwtKeys({ repo: store.signingKeys, cipher: keyring, random: nodeRandom, issuer: config.publicUrl, ttlS: settings.accessTtlS, now: clock.now() });
+    const core: CoreDeps = {
+      store,
+      random: nodeRandom,
+      passwords: createPasswordHasher(),
+      secrets: createSecretHasher(master),
+      cipher: keyring,
+      signer: jwt,
+      limiter,
+      settings,
+      policy,
+    };
+    const metrics = createMetrics({ defaults: opts.defaultMetrics });
+    const write = opts.consoleWrite ?? ((line: string) => process.stdout.write(line + '\n'));
+    const mailer = createMailerFromConfig({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, write });
+    const sms = createSmsFromConfig({
+      provider: config.sms.provider,
+      twilio: config.sms.twilio,
+      webhookUrl: config.sms.webhookUrl,
+      webhookSecret: config.sms.webhookSecret,
+      write,
+    });
+    const worker = createOutboxWorker({
+      outbox: store.outbox,
+      mailer,
+      sms,
+      clock,
+      onResult: (r) => {
+        metrics.messages.inc({ channel: r.channel, outcome: r.ok ? 'sent' : 'failed' });
+        if (!r.ok) opts.log.warn({ channel: r.channel, template: r.template }, 'notification delivery failed; will retry');
+      },
+    });
+    const registry = factorRegistry([...defaultFactors({ mailer, sms, metrics }), ...(opts.factors ?? [])]);
+    const deps: ServerDeps = {
+      config,
+      core,
+      jwt,
+      registry,
+      clock,
+      metrics,
+      mailer,
+      sms,
+      outbox: worker,
+      keyring,
+      ready: async () => {
+        await store.ping();
+        return true;
+      },
+    };
+    return {
+      deps,
+      opened,
+      start: () => worker.start(),
+      close: async () => {
+        await worker.stop();
+        if ('close' in mailer && typeof mailer.close === 'function') mailer.close();
+        redis?.disconnect();
+        await opened.close();
+      },
+    };
+  } catch (err) {
+    redis?.disconnect();
+    await opened.close();
+    throw err;
+  }
+}
+
+/**
+ * The budgets of API.md "Defaults": login 10 per account and 30 per IP per 15 minutes;
+ * second-factor failures from policy (10 per 15 minutes, then 15 minutes blocked); sends 3 per
+ * hour and one per 30 s; password-reset mails 5 per hour per address.
+ */
+export function budgetOf(bucket: LimitBucket, policy: Policy): Budget {
+  switch (bucket) {
+    case 'login_account':
+      return { points: 10, durationS: 900 };
+    case 'login_ip':
+      return { points: 30, durationS: 900 };
+    case 'mfa_user':
+      return { points: policy.mfa_max_failures, durationS: policy.mfa_lockout_minutes * 60, blockS: policy.mfa_lockout_minutes * 60 };
+    case 'otp_send_hour':
+      return { points: 3, durationS: 3600 };
+    case 'otp_send_gap':
+      return { points: 1, durationS: 30 };
+    case 'password_forgot':
+      return { points: 5, durationS: 3600 };
+  }
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { disableMfa, mfaStatus, regenerateBackupCodes, removeMethod, renameMethod } from '../../core/mfa/manage.js';
+import type { ServerDeps } from '../deps.js';
+import { authOf, requireSession } from '../http/authenticate.js';
+import { ctxOf } from '../http/context.js';
+import { sendProblem } from '../http/problems.js';
+import { stepUp } from '../http/step-up.js';
+import { iso, Name, problems, StepUpFields } from '../schemas.js';
+import { methodJson, MethodSchema } from './method-json.js';
+
+const StepUpBody = z.object(StepUpFields).strict().optional();
+const IdParams = z.object({ id: z.string().max(64) });
+
+export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['mfa'];
+  const session = requireSession(deps, { enrollment: true });
+
+  r.get('/mfa/status', {
+    preHandler: session,
+    schema: {
+      tags,
+      summary: 'MFA status of the caller',
+      response: {
+        200: z.object({
+          enabled: z.boolean(),
+          methods: z.array(MethodSchema),
+          backup_codes_remaining: z.number().int(),
+          required: z.boolean(),
+          enroll_by: z.string().optional(),
+        }),
+        ...problems(401),
+      },
+    },
+  }, async (request) => {
+    const s = await mfaStatus(deps.core, authOf(request).user);
+    return {
+      enabled: s.enabled,
+      methods: s.methods.map(methodJson),
+      backup_codes_remaining: s.backupCodesRemaining,
+      required: s.required,
+      ...(s.enrollBy !== null ? { enroll_by: iso(s.enrollBy)! } : {}),
+    };
+  });
+
+  r.patch('/mfa/methods/:id', {
+    preHandler: session,
+    schema: { tags, summary: 'Rename a method', params: IdParams, body: z.object({ name: Name }).strict(), response: { 200: MethodSchema, ...problems(400, 401, 404) } },
+  }, async (request, reply) => {
+    const out = await renameMethod(deps.core, authOf(request).user, request.params.id, request.body.name, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    return methodJson(out.value);
+  });
+
+  r.delete('/mfa/methods/:id', {
+    preHandler: session,
+    schema: { tags, summary: 'Remove a method (step-up)', params: IdParams, body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 404, 429) } },
+  }, async (request, reply) => {
+    const step = await stepUp(deps, request, request.body);
+    if (!step.ok) return sendProblem(reply, step.error);
+    const { user, session: s } = authOf(request);
+    const out = await removeMethod(deps.core, user, s, request.params.id, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    deps.metrics.enrolments.inc({ method: 'any', action: 'removed' });
+    return reply.code(204).send(null);
+  });
+
+  r.post('/mfa/backup-codes/regenerate', {
+    preHandler: session,
+    schema: { tags, summary: 'Replace all backup codes (step-up)', body: StepUpBody, response: { 200: z.object({ backup_codes: z.array(z.string()) }), ...problems(400, 401, 409, 429) } },
+  }, async (request, reply) => {
+    const step = await stepUp(deps, request, request.body);
+    if (!step.ok) return sendProblem(reply, step.error);
+    const out = await regenerateBackupCodes(deps.core, authOf(request).user, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    reply.header('Cache-Control', 'no-store');
+    return { backup_codes: out.value };
+  });
+
+  r.post('/mfa/disable', {
+    preHandler: session,
+    schema: { tags, summary: 'Remove every method and backup code (step-up)', body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 429) } },
+  }, async (request, reply) => {
+    const step = await stepUp(deps, request, request.body);
+    if (!step.ok) return sendProblem(reply, step.error);
+    const { user, session: s } = authOf(request);
+    const out = await disableMfa(deps.core, user, s, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    return reply.code(204).send(null);
+  });
+}
