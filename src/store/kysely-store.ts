@@ -7,6 +7,7 @@ import type { Database, Dialect } from './schema.js';
 import { createBackupCodesRepo } from './repos/backup-codes.js';
 import type { RepoDeps } from './repos/codec.js';
 import { createEventsRepo } from './repos/events.js';
+import { createKeyIdsRepo } from './repos/key-ids.js';
 import { createMethodsRepo } from './repos/methods.js';
 import { createMfaPendingRepo } from './repos/mfa-pending.js';
 import { createOtpChallengesRepo } from './repos/otp-challenges.js';
@@ -30,6 +31,7 @@ import { createWebAuthnChallengesRepo } from './repos/webauthn-challenges.js';
 export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close: () => Promise<void> = async () => {}): Store {
   const deps: RepoDeps = { db, dialect };
   const store: Store = {
+    keyIds: createKeyIdsRepo(deps),
     users: createUsersRepo(deps),
     sessions: createSessionsRepo(deps),
     refreshTokens: createRefreshTokensRepo(deps),

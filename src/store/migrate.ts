@@ -4,13 +4,15 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as pg0001 from './migrations/postgres/0001_init.js';
+import * as pg0002 from './migrations/postgres/0002_key_ids.js';
 import * as sqlite0001 from './migrations/sqlite/0001_init.js';
+import * as sqlite0002 from './migrations/sqlite/0002_key_ids.js';
 import type { Database, Dialect } from './schema.js';
 
 /** Every migration per dialect, by name; names sort in the order they apply. */
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
-  sqlite: { '0001_init': sqlite0001 },
-  postgres: { '0001_init': pg0001 },
+  sqlite: { '0001_init': sqlite0001, '0002_key_ids': sqlite0002 },
+  postgres: { '0001_init': pg0001, '0002_key_ids': pg0002 },
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

@@ -216,7 +216,15 @@ export interface RateLimitsTable {
   expire: number | null;
 }
 
+/** Data-encryption key ids in the order they were added; the last one encrypts. */
+export interface KeyIdsTable {
+  seq: Generated<number>;
+  kid: string;
+  created_at: number;
+}
+
 export interface Database {
+  key_ids: KeyIdsTable;
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -1,5 +1,5 @@
 /**
- * The audit trail, signing keys and the policy row.
+ * The audit trail, signing keys, data-encryption key ids and the policy row.
  */
 import { describe, expect, it } from 'vitest';
 import type { NewSecurityEvent } from '../../src/core/types.js';
@@ -107,6 +107,25 @@ describe.each(targets)('SigningKeysRepo on $name', (target) => {
     expect(await keys().listActive()).toEqual([newer]);
     await keys().updatePrivate('k2', 'enc-v2');
     expect(await keys().all()).toEqual([{ ...older, retiredAt: NOW + 1 }, { ...newer, privateEnc: 'enc-v2' }]);
+  });
+});
+
+describe.each(targets)('KeyIdsRepo on $name', (target) => {
+  const opened = useStore(target);
+  const keyIds = () => opened().store.keyIds;
+
+  it('lists ids in the order added (not by time), adding twice is a no-op', async () => {
+    expect(await keyIds().list()).toEqual([]);
+    await keyIds().add('k0000000002', NOW);
+    // An earlier clock in another process does not make an id older.
+    await keyIds().add('k0000000001', NOW - 1000);
+    await keyIds().add('k0000000002', NOW + 5);
+    expect(await keyIds().list()).toEqual(['k0000000002', 'k0000000001']);
+  });
+
+  it('processes racing to add the same first id leave one', async () => {
+    await Promise.all(Array.from({ length: 10 }, () => keyIds().add('k-race', NOW)));
+    expect((await keyIds().list()).filter((k) => k === 'k-race')).toEqual(['k-race']);
   });
 });
 

@@ -42,6 +42,14 @@ describe.each(targets)('SessionsRepo on $name', (target) => {
     expect(got).toMatchObject({ mfaVerifiedAt: NOW + 9, amr: ['pwd', 'hwk'], acr: 'aal2' });
   });
 
+  it('turns an enrolment-only session into a full one', async () => {
+    const u = await givenUser(store());
+    const s = aSession(u.id, { enrollmentOnly: true });
+    await store().sessions.create(s);
+    await store().sessions.clearEnrollmentOnly(s.id);
+    expect(await store().sessions.byId(s.id)).toEqual({ ...s, enrollmentOnly: false });
+  });
+
   it('revokes a live session once; an expired one is not live', async () => {
     const u = await givenUser(store());
     const s = aSession(u.id);

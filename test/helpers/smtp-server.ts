@@ -36,6 +36,8 @@ export interface SmtpServerOptions {
   tls?: 'none' | 'starttls' | 'implicit';
   /** Refuse these recipients with 550 (mailbox unavailable: a permanent failure). */
   rejectRecipient?: (address: string) => boolean;
+  /** Hold the final reply to DATA this long (a slow server: a send stays in flight). */
+  replyDelayMs?: number;
 }
 
 export interface TestSmtpServer {
@@ -95,7 +97,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
             user: session.user ?? null,
           });
           for (const w of waiters) w();
-          cb();
+          setTimeout(() => cb(), opts.replyDelayMs ?? 0);
         })
         .catch((err: Error) => cb(err));
     },

@@ -96,5 +96,9 @@ export function createSessionsRepo({ db }: RepoDeps): SessionsRepo {
         .where('id', '=', id)
         .execute();
     },
+
+    async clearEnrollmentOnly(id) {
+      await db.updateTable('sessions').set({ enrollment_only: 0 }).where('id', '=', id).execute();
+    },
   };
 }
