@@ -241,4 +241,20 @@ describe.each(await databaseTargets())('outbox worker on $name', (target) => {
     expect(smtp.messages).toHaveLength(1);
     expect(await w.drain()).toBe(1); // drain() still works on demand
   });
+
+  it('a store failure is reported to onError and never escapes the polling loop', async () => {
+    const broken = await target.open();
+    await broken.close();
+    const errors: unknown[] = [];
+    const w = createOutboxWorker({
+      outbox: broken.store.outbox, mailer: smtpMailer('smtp://127.0.0.1:1'), sms: createConsoleSmsSender(() => {}),
+      clock: { now: () => Date.now() }, pollMs: 10, onError: (e) => errors.push(e),
+    });
+    w.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await w.stop();
+    // It kept polling after the first failure.
+    expect(errors.length).toBeGreaterThan(1);
+    await expect(w.drain()).rejects.toThrow();
+  });
 });

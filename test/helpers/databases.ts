@@ -175,9 +175,7 @@ export function useStore(target: { skipReason?: string; open(): Promise<OpenedSt
   beforeAll(async () => {
     if (!target.skipReason) opened = await target.open();
   });
-  beforeEach((ctx) => {
-    if (target.skipReason) ctx.skip(target.skipReason);
-  });
+  skipCasesIf(target.skipReason);
   afterAll(async () => {
     await target.cleanup();
   });
@@ -185,4 +183,11 @@ export function useStore(target: { skipReason?: string; open(): Promise<OpenedSt
     if (!opened) throw new Error('store not opened (target skipped?)');
     return opened;
   };
+}
+
+/** Inside a `describe`: skip every case, named with `reason`, when a reason is given. */
+export function skipCasesIf(reason: string | undefined): void {
+  beforeEach((ctx) => {
+    if (reason) ctx.skip(reason);
+  });
 }

@@ -2,6 +2,18 @@
  * Message templates: `renderMessage(name, data, locale)` is the one entry point. Data is the
  * JSON stored with an outbox message; each template checks it (see `read.ts`) and renders
  * subject, text and HTML bodies and a short SMS text.
+ *
+ * The data contract (camelCase; snake_case accepted; times as RFC 3339 strings or epoch ms):
+ * - every template, all optional: `name`, `appUrl`, `at`, `ip`, `userAgent`, `locale`
+ * - `otp_code`: `code` (required), `minutes` (default 10), `purpose` (`enroll` | `login` |
+ *   `step_up`), `host` (adds the WebOTP `@host #code` line to the SMS)
+ * - `password_reset`: `link` (required, http(s)), `minutes` (default 60)
+ * - `factor_added`, `factor_removed`: `methodType` (required), `methodName`
+ * - `backup_code_used`: `remaining`; `lockout`: `until`, `hard`;
+ *   `trusted_device_added`: `deviceName`; `mfa_reset_by_admin`: `reason`
+ * - `enrollment_reminder`: `deadline` (required)
+ * - `mfa_disabled`, `backup_codes_regenerated`, `password_changed`, `password_reset_done`:
+ *   the common fields only
  */
 import { en } from './locales/en.js';
 import { readOtpCode, renderOtpCode } from './otp-code.js';

@@ -61,6 +61,13 @@ export function optInt(data: Data, key: string): number | null {
   return n;
 }
 
+export function optBool(data: Data, key: string): boolean | null {
+  const v = raw(data, key);
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'boolean') throw new Error(`template data "${key}" must be true or false`);
+  return v;
+}
+
 /** A point in time: epoch milliseconds, an RFC 3339 string or a Date. */
 export function optTime(data: Data, key: string): number | null {
   const v = raw(data, key);

@@ -5,7 +5,7 @@
  * if it was not them. Words live in the locale; this file holds structure and data parsing.
  */
 import { renderHtml, renderText, type EmailParts } from './layout.js';
-import { optInt, optStr, optTime, readCommon, str, time } from './read.js';
+import { optBool, optInt, optStr, optTime, readCommon, str, time } from './read.js';
 import type { Locale, NoticeData, NoticeName, Rendered } from './types.js';
 
 type Data = Record<string, unknown>;
@@ -38,7 +38,11 @@ const NOTICES: { [K in NoticeName]: NoticeDef<K> } = {
     advice: 'not_you',
     details: true,
   },
-  lockout: { read: (d) => ({ ...readCommon(d), until: optTime(d, 'until') }), advice: 'not_you', details: true },
+  lockout: {
+    read: (d) => ({ ...readCommon(d), until: optTime(d, 'until'), hard: optBool(d, 'hard') ?? false }),
+    advice: 'not_you',
+    details: true,
+  },
   password_changed: simple,
   password_reset_done: simple,
   trusted_device_added: {

@@ -53,7 +53,8 @@ export interface NoticeData {
   mfa_disabled: Common;
   backup_codes_regenerated: Common;
   backup_code_used: Common & { remaining: number };
-  lockout: Common & { until: number | null };
+  /** `hard`: too many failures in a row; only an admin reset or a backup code gets back in. */
+  lockout: Common & { until: number | null; hard: boolean };
   password_changed: Common;
   password_reset_done: Common;
   trusted_device_added: Common & { deviceName: string | null };

@@ -88,6 +88,9 @@ describe('templates', () => {
 
   it('lockout says until when, mfa_reset_by_admin gives the reason, enrollment_reminder the deadline', () => {
     expect(renderMessage('lockout', SAMPLES.lockout).text).toContain('until Tuesday, 3 March 2026 at 14:20 UTC');
+    const hard = renderMessage('lockout', { ...EVENT, until: null, hard: true });
+    expect(hard.text).toContain('sign in with a backup code or ask your administrator');
+    expect(hard.sms).toContain('backup code');
     expect(renderMessage('mfa_reset_by_admin', { ...EVENT, reason: 'Lost phone' }).text).toContain('Reason given: “Lost phone”.');
     expect(renderMessage('enrollment_reminder', SAMPLES.enrollment_reminder).text).toContain('before Tuesday, 17 March 2026 at 00:00 UTC');
   });

@@ -3,8 +3,8 @@ import type { EventPage, SessionInfo, TrustedDevice, UserSummary } from './types
 
 /** The signed-in user's own account: who am I, sessions, trusted devices, history. */
 export const accountApi = {
-  /** `GET /me` is not in the contract; the UI uses it only where the service offers it. */
-  me: () => api.get<UserSummary | { user: UserSummary }>('/me'),
+  /** `GET /me` is not in API.md's tables; the service offers it, and the UI copes without it. */
+  me: () => api.get<(UserSummary & { enrollment_only?: boolean }) | { user: UserSummary; enrollment_only?: boolean }>('/me'),
 
   sessions: () => api.get<{ sessions: SessionInfo[] }>('/auth/sessions'),
   revokeSession: (id: string) => api.del(`/auth/sessions/${encodeURIComponent(id)}`),

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { accountApi } from '../api/account';
 import { authApi } from '../api/auth';
-import { onSessionLost } from '../api/client';
+import { onSessionLost, readCookie } from '../api/client';
 import type { MfaRequiredResponse, SignedInResponse, UserSummary, VerifyMethod } from '../api/types';
 import { t } from '../i18n';
 import { navigate } from '../router/router';
@@ -37,12 +37,21 @@ const SessionContext = createContext<SessionValue | null>(null);
 
 function unwrapMe(me: UserSummary | { user: UserSummary }): UserSummary | null {
   const u = 'user' in me ? me.user : me;
-  return u && typeof u.email === 'string' ? { ...u, roles: Array.isArray(u.roles) ? u.roles : [] } : null;
+  return u && typeof u.email === 'string' ? { id: u.id, email: u.email, name: u.name ?? null, roles: Array.isArray(u.roles) ? u.roles : [] } : null;
 }
 
-async function fetchMe(): Promise<UserSummary | null> {
+interface Me {
+  user: UserSummary;
+  enrollmentOnly: boolean;
+}
+
+/** Who the cookies belong to. The CSRF cookie lives as long as the session can: no cookie, no call. */
+async function fetchMe(): Promise<Me | null> {
+  if (!readCookie('twofold_csrf')) return null;
   try {
-    return unwrapMe(await accountApi.me());
+    const me = await accountApi.me();
+    const user = unwrapMe(me);
+    return user ? { user, enrollmentOnly: 'enrollment_only' in me && me.enrollment_only === true } : null;
   } catch {
     return null;
   }
@@ -65,8 +74,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     fetchMe().then((me) => {
       if (!live) return;
       if (me) {
-        setUser(me);
-        saveStoredSession({ user: me, enrollment: null });
+        const enrolment = me.enrollmentOnly ? { required: true, enrollBy: null } : null;
+        setUser(me.user);
+        setEnrollment(enrolment);
+        saveStoredSession({ user: me.user, enrollment: enrolment });
       }
       setReady(true);
     });
@@ -103,8 +114,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       : response.enroll_by
         ? { required: false, enrollBy: response.enroll_by }
         : null;
-    // Enrolment-only sessions cannot read /me; the login response's user is all there is.
-    const me = response.user ? unwrapMe(response.user) : enrolment?.required ? null : await fetchMe();
+    const me = response.user ? unwrapMe(response.user) : ((await fetchMe())?.user ?? null);
     const signedIn = me ?? { id: '', email, roles: [] };
     setPending(null);
     setUser(signedIn);

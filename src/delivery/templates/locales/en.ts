@@ -121,12 +121,17 @@ export const en: Locale = {
       sms: (d) => `${PRODUCT}: a backup code was used on your account (${d.remaining} left).`,
     },
     lockout: {
-      subject: `Two-step verification on your ${PRODUCT} account is temporarily locked`,
+      subject: `Two-step verification on your ${PRODUCT} account is locked`,
       body: (d) => [
-        `After too many wrong verification codes, two-step verification on your account is locked${d.until !== null ? ` until ${en.dateTime(d.until)}` : ''}.`,
+        d.hard
+          ? 'After too many wrong verification codes in a row, two-step verification on your account is locked. To get back in, sign in with a backup code or ask your administrator to reset it.'
+          : `After too many wrong verification codes, two-step verification on your account is locked${d.until !== null ? ` until ${en.dateTime(d.until)}` : ' for a while'}.`,
         'Whoever tried already knew your password.',
       ],
-      sms: () => `${PRODUCT}: too many wrong codes; sign-in to your account is temporarily locked.`,
+      sms: (d) =>
+        d.hard
+          ? `${PRODUCT}: too many wrong codes; your account is locked until a backup code or an admin unlocks it.`
+          : `${PRODUCT}: too many wrong codes; sign-in to your account is temporarily locked.`,
     },
     password_changed: {
       subject: `Your ${PRODUCT} password was changed`,
