@@ -99,8 +99,12 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
       clock,
       onResult: (r) => {
         metrics.messages.inc({ channel: r.channel, outcome: r.ok ? 'sent' : 'failed' });
-        if (!r.ok) opts.log.warn({ channel: r.channel, template: r.template }, 'notification delivery failed; will retry');
+        if (!r.ok) {
+          const what = r.gaveUp ? 'notification delivery failed; giving up' : 'notification delivery failed; will retry';
+          opts.log.warn({ channel: r.channel, template: r.template, attempt: r.attempt, error: r.error }, what);
+        }
       },
+      onError: (err) => opts.log.error({ err }, 'notification outbox poll failed'),
     });
     const registry = factorRegistry([...defaultFactors({ mailer, sms, metrics }), ...(opts.factors ?? [])]);
     const deps: ServerDeps = {

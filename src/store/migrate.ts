@@ -2,7 +2,7 @@
  * Schema migrations with Kysely's Migrator. The migration modules are imported statically (not
  * found on disk by FileMigrationProvider) so they work the same under tsx, a bundle or tests.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as pg0001 from './migrations/postgres/0001_init.js';
 import * as pg0002 from './migrations/postgres/0002_key_ids.js';
 import * as sqlite0001 from './migrations/sqlite/0001_init.js';
@@ -32,15 +32,17 @@ export class MigrationError extends Error {
 }
 
 /**
- * Apply every pending migration. Safe to call at every start-up and from several processes at
- * once (Kysely takes a migration lock: an advisory lock on PostgreSQL).
+ * Apply every pending migration, all or nothing. Safe to call at every start-up and from several
+ * processes at once: PostgreSQL runs them in one transaction under Kysely's advisory lock,
+ * SQLite in one transaction holding the database's write lock.
  *
  * @returns the names of the migrations applied by this call (empty when already up to date).
  * @throws MigrationError naming the failed migration and carrying the cause.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
   const migrator = new Migrator({ db, provider: providerFor(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } =
+    dialect === 'sqlite' && !db.isTransaction ? await inSqliteWriteLock(db, () => migrator.migrateToLatest()) : await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
@@ -51,6 +53,28 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Kysely runs SQLite migrations with no lock and no transaction (it assumes one connection), so
+ * a crash mid-migration would leave half a schema and two processes starting on one file could
+ * both migrate. SQLite's DDL is transactional: hold the write lock (BEGIN IMMEDIATE; others wait
+ * busy_timeout) and commit only a complete run.
+ */
+async function inSqliteWriteLock(
+  db: Kysely<Database>,
+  run: () => Promise<{ error?: unknown; results?: readonly { migrationName: string; status: string }[] }>,
+) {
+  await sql`begin immediate`.execute(db);
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run();
+  } catch (err) {
+    await sql`rollback`.execute(db).catch(() => {});
+    throw err;
+  }
+  await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(db);
+  return outcome;
 }
 
 /** The migration names known for a dialect, in order (for `twofold migrate` and tests). */

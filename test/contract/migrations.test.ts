@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { knownMigrations, migrateToLatest, openStore } from '../../src/store/index.js';
+import { MigrationError, knownMigrations, migrateToLatest, openStore } from '../../src/store/index.js';
 import { databaseTargets, useStore } from '../helpers/databases.js';
 import { NOW, givenUser } from './fixtures.js';
 
@@ -48,6 +48,38 @@ describe.each(await databaseTargets())('migrations on $name', (target) => {
     expect(got?.createdAt).toBe(NOW);
     expect(typeof got?.createdAt).toBe('number');
     expect(typeof (await opened().store.users.count())).toBe('number');
+  });
+});
+
+describe.each(await databaseTargets())('concurrent start-up on $name', (target) => {
+  const opened = useStore({ ...target, open: () => target.open({ migrate: false }), cleanup: () => target.cleanup() });
+
+  it('two processes migrating one empty database at once apply each migration exactly once', async () => {
+    const other = await target.open({ migrate: false });
+    const [a, b] = await Promise.all([
+      migrateToLatest(opened().db, opened().dialect),
+      migrateToLatest(other.db, other.dialect),
+    ]);
+    expect([...a, ...b].sort()).toEqual(knownMigrations(opened().dialect));
+    await expect(other.store.users.count()).resolves.toBe(0);
+  });
+});
+
+describe.each(await databaseTargets())('a failing migration on $name', (target) => {
+  const opened = useStore({ ...target, open: () => target.open({ migrate: false }), cleanup: () => target.cleanup() });
+
+  it('throws a MigrationError naming it, and leaves nothing half-applied', async () => {
+    const { db, dialect } = opened();
+    // A table in the way of 0001_init's last steps: everything before them must roll back.
+    await db.schema.createTable('rate_limits').addColumn('x', 'integer').execute();
+    const err = await migrateToLatest(db, dialect).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).migration).toBe('0001_init');
+    expect((err as Error).message).toMatch(/0001_init/);
+    await expect(db.selectFrom('users').select('id').execute()).rejects.toThrow();
+    // Out of the way, the same call succeeds.
+    await db.schema.dropTable('rate_limits').execute();
+    expect(await migrateToLatest(db, dialect)).toEqual(knownMigrations(dialect));
   });
 });
 

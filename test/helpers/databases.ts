@@ -37,6 +37,14 @@ export interface DatabaseTarget {
 
 let pgReachable: Promise<string | undefined> | undefined;
 
+const printed = new Set<string>();
+/** One line per reason and test file, however many describe blocks ask. */
+function printOnce(line: string): void {
+  if (printed.has(line)) return;
+  printed.add(line);
+  console.log(line);
+}
+
 /** Undefined when PostgreSQL answers, else why not. Asked once per test file (worker). */
 function checkPostgres(): Promise<string | undefined> {
   pgReachable ??= (async () => {
@@ -120,7 +128,7 @@ export async function databaseTargets(): Promise<DatabaseTarget[]> {
   if (problem !== undefined) {
     if (inCi()) throw new Error(`postgres unreachable at ${hostOf(PG_ADMIN_URL)} with CI=true: ${problem}`);
     skipReason = `postgres unreachable at ${hostOf(PG_ADMIN_URL)}: skipping postgres contract cases (set CI=true to fail instead)`;
-    console.log(skipReason);
+    printOnce(skipReason);
   }
   return [sqliteTarget(), postgresTarget(skipReason)];
 }
@@ -158,7 +166,7 @@ export async function redisOrSkip(): Promise<RedisTarget> {
     const problem = err instanceof Error ? err.message : String(err);
     if (inCi()) throw new Error(`redis unreachable at ${hostOf(REDIS_URL)} with CI=true: ${problem}`);
     const skipReason = `redis unreachable at ${hostOf(REDIS_URL)}: skipping redis limiter cases (set CI=true to fail instead)`;
-    console.log(skipReason);
+    printOnce(skipReason);
     return { skipReason, client, cleanup };
   } finally {
     probe.disconnect();
