@@ -77,7 +77,11 @@ export async function runTotpWizard(page: Page, makeSource: (secret: string) => 
   await page.getByTestId('totp-start').click();
   const secretEl = page.getByTestId('totp-secret');
   await secretEl.waitFor();
-  await expect.poll(() => page.getByTestId('totp-qr').evaluate('(img) => img.complete && img.naturalWidth > 0')).toBe(true);
+  const qrLoaded = (img: unknown) => {
+    const el = img as { complete: boolean; naturalWidth: number };
+    return el.complete && el.naturalWidth > 0;
+  };
+  await expect.poll(() => page.getByTestId('totp-qr').evaluate(qrLoaded)).toBe(true);
   const secret = ((await secretEl.textContent()) ?? '').replace(/\s+/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await shot('totp-scan');

@@ -150,6 +150,8 @@ export async function startService(opts: ServiceOptions = {}): Promise<RunningSe
   delete inherited.NODE_OPTIONS;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
+    // Request logs drown the story; console mail and SMS go to stdout whatever the level.
+    LOG_LEVEL: 'warn',
     PORT: String(port),
     HOST: '127.0.0.1',
     TWOFOLD_DATA_DIR: dataDir,

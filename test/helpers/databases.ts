@@ -25,8 +25,16 @@ const hostOf = (url: string): string => {
   return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? '6379' : '5432')}`;
 };
 
+/** Where a target's database lives: what `openStore` (or a child process's config) needs. */
+export interface StoreLocation {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
 export interface DatabaseTarget {
   name: 'sqlite' | 'postgres';
+  /** The database (created fresh on first use) for `openStore` or a server in a child process. */
+  location(): Promise<StoreLocation>;
   /** Set when this target's cases are skipped: the reason, shown with every skipped case. */
   skipReason?: string;
   /** Open a store on this target's database (the same one on every call: reopen, share). */
@@ -75,11 +83,12 @@ async function adminQuery(text: string): Promise<void> {
 function sqliteTarget(): DatabaseTarget {
   let dir: string | undefined;
   const opened: OpenedStore[] = [];
+  const location = async (): Promise<StoreLocation> => ({ dataDir: (dir ??= mkdtempSync(join(tmpdir(), 'twofold-contract-'))) });
   return {
     name: 'sqlite',
+    location,
     async open(opts) {
-      dir ??= mkdtempSync(join(tmpdir(), 'twofold-contract-'));
-      const s = await openStore({ dataDir: dir, migrate: opts?.migrate });
+      const s = await openStore({ ...(await location()), migrate: opts?.migrate });
       opened.push(s);
       return s;
     },
@@ -92,28 +101,34 @@ function sqliteTarget(): DatabaseTarget {
 }
 
 function postgresTarget(skipReason: string | undefined): DatabaseTarget {
-  let url: string | undefined;
+  let loc: StoreLocation | undefined;
   let dbName: string | undefined;
   const opened: OpenedStore[] = [];
+  const location = async (): Promise<StoreLocation> => {
+    if (!loc) {
+      const name = `tf_${randomBytes(6).toString('hex')}`;
+      await adminQuery(`CREATE DATABASE ${name}`);
+      dbName = name;
+      const u = new URL(PG_ADMIN_URL);
+      u.pathname = `/${name}`;
+      loc = { databaseUrl: u.toString(), dataDir: mkdtempSync(join(tmpdir(), 'twofold-contract-pg-')) };
+    }
+    return loc;
+  };
   return {
     name: 'postgres',
     skipReason,
+    location,
     async open(opts) {
-      if (!url) {
-        dbName = `tf_${randomBytes(6).toString('hex')}`;
-        await adminQuery(`CREATE DATABASE ${dbName}`);
-        const u = new URL(PG_ADMIN_URL);
-        u.pathname = `/${dbName}`;
-        url = u.toString();
-      }
-      const s = await openStore({ databaseUrl: url, dataDir: tmpdir(), migrate: opts?.migrate });
+      const s = await openStore({ ...(await location()), migrate: opts?.migrate });
       opened.push(s);
       return s;
     },
     async cleanup() {
       await Promise.all(opened.splice(0).map((s) => s.close()));
       if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      url = dbName = undefined;
+      if (loc) rmSync(loc.dataDir, { recursive: true, force: true });
+      loc = dbName = undefined;
     },
   };
 }
