@@ -4,7 +4,7 @@
  * service itself started as a child process (`node bin/twofold.js serve`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,9 +74,13 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
   };
 }
 
-/** Screenshots numbered in the order taken: test-results/screenshots/<nn>-<name>.png. */
+/**
+ * Screenshots numbered in the order taken: test-results/screenshots/<nn>-<name>.png. The PNGs
+ * of an earlier run are removed first, so the folder shows one run.
+ */
 export function screenshotter(dir = path.join(REPO_ROOT, 'test-results', 'screenshots')) {
   mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.png')) rmSync(path.join(dir, f));
   let n = 0;
   return async (page: Page, name: string): Promise<string> => {
     n += 1;

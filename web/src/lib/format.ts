@@ -1,6 +1,7 @@
 import { t, tn } from '../i18n';
 
-const locale = () => document.documentElement.lang || navigator.language || 'en';
+// Dates and numbers follow the reader's browser locale; words follow the catalogue.
+const locale = () => navigator.languages?.[0] || navigator.language || 'en';
 
 /** A date and time in the reader's locale and time zone, or a dash for none. */
 export function formatDateTime(iso: string | null | undefined): string {

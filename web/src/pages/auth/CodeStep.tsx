@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { authApi } from '../../api/auth';
 import type { SignedInResponse, VerifyMethod } from '../../api/types';
 import { ErrorAlert, Notice } from '../../components/ErrorAlert';
@@ -10,6 +10,8 @@ interface Props {
   method: Exclude<VerifyMethod, 'webauthn'>;
   mfaToken: string;
   trust: boolean;
+  /** The "trust this browser" checkbox, placed before the button that uses it. */
+  trustControl: ReactNode;
   onSignedIn: (response: SignedInResponse) => Promise<void>;
   onFatal: (e: unknown) => boolean;
 }
@@ -18,7 +20,7 @@ const LABEL = { totp: 'mfa.totpLabel', email: 'mfa.emailLabel', sms: 'mfa.smsLab
 const HINT = { totp: 'mfa.totpHint', email: 'mfa.emailHint', sms: 'mfa.smsHint', backup_code: 'mfa.backupCodeHint' } as const;
 
 /** A typed code: authenticator app, a code sent by email or SMS ("Send code"), or a backup code. */
-export function CodeStep({ method, mfaToken, trust, onSignedIn, onFatal }: Props) {
+export function CodeStep({ method, mfaToken, trust, trustControl, onSignedIn, onFatal }: Props) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -78,6 +80,7 @@ export function CodeStep({ method, mfaToken, trust, onSignedIn, onFatal }: Props
         testId="mfa-code"
         autoFocus={!channel}
       />
+      {trustControl}
       <ErrorAlert error={error} />
       <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="mfa-submit">
         {busy ? t('common.working') : t('mfa.verify')}

@@ -45,6 +45,16 @@ export function SecondStepPage() {
     return false;
   };
 
+  const trustControl = (
+    <label className="checkbox">
+      <input type="checkbox" checked={trust} onChange={(e) => setTrust(e.target.checked)} data-testid="mfa-trust" />
+      <span>
+        {t('mfa.trust', { days: TRUST_DAYS })}
+        <span className="hint">{t('mfa.trustHint')}</span>
+      </span>
+    </label>
+  );
+
   return (
     <AuthCard
       title={t('mfa.title')}
@@ -68,20 +78,12 @@ export function SecondStepPage() {
       )}
 
       {method === 'webauthn' ? (
-        <WebAuthnStep key={method} mfaToken={pending.mfaToken} trust={trust} onSignedIn={done} onFatal={onFatal} />
+        <WebAuthnStep key={method} mfaToken={pending.mfaToken} trust={trust} trustControl={trustControl} onSignedIn={done} onFatal={onFatal} />
       ) : method ? (
-        <CodeStep key={method} method={method} mfaToken={pending.mfaToken} trust={trust} onSignedIn={done} onFatal={onFatal} />
+        <CodeStep key={method} method={method} mfaToken={pending.mfaToken} trust={trust} trustControl={trustControl} onSignedIn={done} onFatal={onFatal} />
       ) : (
         <p>{t('mfa.noMethods')}</p>
       )}
-
-      <label className="checkbox">
-        <input type="checkbox" checked={trust} onChange={(e) => setTrust(e.target.checked)} data-testid="mfa-trust" />
-        <span>
-          {t('mfa.trust', { days: TRUST_DAYS })}
-          <span className="hint">{t('mfa.trustHint')}</span>
-        </span>
-      </label>
     </AuthCard>
   );
 }

@@ -4,6 +4,7 @@ import { authApi } from '../../api/auth';
 import { AuthCard } from '../../components/AuthCard';
 import { ErrorAlert, Notice } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
+import { KeyIcon } from '../../components/icons';
 import { t } from '../../i18n';
 import { isAbort, webauthnFailure } from '../../lib/webauthn';
 import { Link, safeNext, useLocation } from '../../router/router';
@@ -33,13 +34,19 @@ export function SignInPage() {
   };
 
   // Conditional UI: the browser offers saved passkeys in the email field's autofill list.
+  // Failing to set it up is silent (the form still works); failing a chosen passkey is not.
   useEffect(() => {
     let live = true;
     (async () => {
       if (!(await browserSupportsWebAuthnAutofill())) return;
-      const optionsJSON = await authApi.passkeyOptions();
-      if (!live) return;
-      const credential = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
+      let credential: AuthenticationResponseJSON;
+      try {
+        const optionsJSON = await authApi.passkeyOptions();
+        if (!live) return;
+        credential = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
+      } catch {
+        return;
+      }
       if (live) await finishPasskey(credential);
     })().catch((e: unknown) => {
       if (live && !isAbort(e)) setError(webauthnFailure(e));
@@ -122,7 +129,7 @@ export function SignInPage() {
             <span>{t('common.or')}</span>
           </div>
           <button type="button" className="btn btn-block" onClick={signInWithPasskey} disabled={busy} data-testid="signin-passkey">
-            <span aria-hidden="true" className="icon">🔑</span> {t('signIn.passkey')}
+            <KeyIcon /> {t('signIn.passkey')}
           </button>
         </>
       )}

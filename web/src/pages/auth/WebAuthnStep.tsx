@@ -1,5 +1,5 @@
 import { startAuthentication } from '@simplewebauthn/browser';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { authApi } from '../../api/auth';
 import type { SignedInResponse } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -9,12 +9,14 @@ import { isAbort, webauthnFailure } from '../../lib/webauthn';
 interface Props {
   mfaToken: string;
   trust: boolean;
+  /** The "trust this browser" checkbox, placed before the button that uses it. */
+  trustControl: ReactNode;
   onSignedIn: (response: SignedInResponse) => Promise<void>;
   onFatal: (e: unknown) => boolean;
 }
 
 /** The second step with a passkey or security key registered to this account. */
-export function WebAuthnStep({ mfaToken, trust, onSignedIn, onFatal }: Props) {
+export function WebAuthnStep({ mfaToken, trust, trustControl, onSignedIn, onFatal }: Props) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,6 +38,7 @@ export function WebAuthnStep({ mfaToken, trust, onSignedIn, onFatal }: Props) {
   return (
     <div className="stack" data-testid="mfa-form-webauthn">
       <p>{t('mfa.webauthnHint')}</p>
+      {trustControl}
       <ErrorAlert error={error} />
       <button type="button" className="btn btn-primary btn-block" onClick={run} disabled={busy} data-testid="mfa-webauthn">
         {busy ? t('mfa.webauthnWaiting') : t('mfa.webauthnButton')}
