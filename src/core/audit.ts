@@ -37,6 +37,7 @@ export const EVENT = {
   mfaReset: 'admin.mfa_reset',
   policyUpdated: 'admin.policy_updated',
   adminAction: 'admin.action',
+  enrollmentReminderSent: 'mfa.enrollment_reminder_sent',
   keysRotated: 'keys.rotated',
 } as const;
 

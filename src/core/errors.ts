@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'policy_violation',
   'delivery_failed',
+  'delivery_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,6 +7,7 @@ import type {
   Amr,
   BackupCode,
   MfaMethod,
+  MfaMethodType,
   MfaPending,
   NewSecurityEvent,
   OtpChallenge,
@@ -130,6 +131,11 @@ export interface UsersRepo {
   countAdmins(): Promise<number>;
   list(opts: { query?: string; cursor?: string; limit: number }): Promise<{ users: User[]; nextCursor: string | null }>;
   count(): Promise<number>;
+  /**
+   * Change roles and/or disabled unless that would leave no enabled admin, atomically across
+   * processes (two admins demoting each other at once cannot both succeed).
+   */
+  updateKeepingAnAdmin(id: string, patch: { roles?: string[]; disabled?: boolean }): Promise<'updated' | 'not_found' | 'last_admin'>;
 }
 
 export interface SessionsRepo {
@@ -211,6 +217,8 @@ export interface MethodsRepo {
   listWithSecrets(): Promise<Pick<MfaMethod, 'id' | 'userId' | 'secretEnc'>[]>;
   countByType(): Promise<Record<string, number>>;
   usersWithMfa(): Promise<number>;
+  /** The method types each of these users has enrolled (users without any are absent). */
+  typesForUsers(userIds: string[]): Promise<Record<string, MfaMethodType[]>>;
 }
 
 export interface TotpEnrollmentsRepo {
@@ -235,6 +243,13 @@ export interface BackupCodesRepo {
 export interface OtpChallengesRepo {
   /** Insert, replacing (invalidating) earlier unconsumed challenges of the same user, channel and purpose. */
   replace(rec: OtpChallenge): Promise<void>;
+  /**
+   * `replace` for a resend: the new challenge starts with the tries already spent on the live
+   * one it replaces (same user, channel, purpose and binding, unexpired), read and removed in
+   * the same statement so a try reserved concurrently is never lost. Answers the attempts the
+   * new challenge starts with.
+   */
+  replaceCarryingAttempts(rec: OtpChallenge, now: number): Promise<number>;
   latest(userId: string, channel: string, purpose: string, mfaPendingId: string | null): Promise<OtpChallenge | undefined>;
   reserveAttempt(id: string, maxAttempts: number, now: number): Promise<boolean>;
   consume(id: string, now: number): Promise<boolean>;
@@ -256,6 +271,35 @@ export interface WebAuthnChallengesRepo {
   byChallenge(challenge: string): Promise<WebAuthnChallenge | undefined>;
   /** Atomic single use. */
   consume(id: string, now: number): Promise<boolean>;
+}
+
+/** Whom policy requires to use MFA, in terms a query can use (core/admin/audience.ts). */
+export type MfaAudience = { kind: 'none' } | { kind: 'all' } | { kind: 'roles'; roles: string[] };
+
+/** Policy enforcement for users without a second factor: grace periods and reminders. */
+export interface EnforcementRepo {
+  /**
+   * Start the grace period (mfa_required_since = now) of every enabled user of `audience` who
+   * has no method and no start yet, in one statement. Answers how many started.
+   */
+  startGrace(audience: MfaAudience, now: number): Promise<number>;
+  /** Enabled users of `audience` without a method whose grace started in [from, to), by id after `afterId`. */
+  unenrolledStartedBetween(audience: MfaAudience, from: number, to: number, page: { afterId?: string; limit: number }): Promise<User[]>;
+  /** Claim the `kind` reminder of `deadline` for the user: true for exactly one caller. */
+  claimReminder(userId: string, kind: '3d' | '1d', deadline: number): Promise<boolean>;
+}
+
+/** Aggregates for the adoption statistics, computed by the database. */
+export interface StatsRepo {
+  /** Users holding at least one method of each type. */
+  usersByMethod(): Promise<Record<MfaMethodType, number>>;
+  /**
+   * Security events of `types` at or after `since`, grouped by type and `details.method`;
+   * `recent` counts those at or after `recentSince` (>= since).
+   */
+  eventsByMethod(types: string[], since: number, recentSince: number): Promise<{ type: string; method: string | null; total: number; recent: number }[]>;
+  /** Enabled users of `audience` without a method whose grace started: before or after the deadline. */
+  graceCounts(audience: MfaAudience, graceMs: number, now: number): Promise<{ inside: number; past: number }>;
 }
 
 export interface PolicyRepo {
@@ -296,6 +340,8 @@ export interface Store {
   webauthnChallenges: WebAuthnChallengesRepo;
   policy: PolicyRepo;
   outbox: OutboxRepo;
+  enforcement: EnforcementRepo;
+  stats: StatsRepo;
   /** Run `fn` in one database transaction; the store passed in is bound to it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -14,16 +14,26 @@ import { createKeyring, createPasswordHasher, createSecretHasher, loadMasterKey,
 import type { ServerDeps } from './deps.js';
 import { defaultFactors } from './factors.js';
 import { loadKeyIds } from './key-ids.js';
-import { createMetrics } from './metrics.js';
+import { followRotations } from './key-rotation.js';
+import { enrollmentReminderJob } from './jobs/enrollment-reminders.js';
+import { countSecurityEvent, createMetrics } from './metrics.js';
+import { observeStore } from './observed-store.js';
 
 /** Policy is read from the database at most this often per process (every process sees a change within it). */
 const POLICY_CACHE_MS = 1000;
+/**
+ * How often a running process re-reads the key ids and signing keys, so that after
+ * `twofold keys rotate` (another process) it encrypts and signs under the new keys.
+ */
+const KEY_REFRESH_MS = 60_000;
 
 export interface Composed {
   deps: ServerDeps;
   opened: OpenedStore;
-  /** Start background work (the notification outbox). */
+  /** Start background work (the notification outbox, the key refresh). */
   start(): void;
+  /** Pick up keys another process rotated (runs every minute once started). */
+  refreshKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +46,8 @@ export interface ComposeOptions {
   consoleWrite?: (line: string) => void;
   /** Metrics of the Node process itself (off in tests that build many apps). */
   defaultMetrics?: boolean;
+  /** How often `start()`ed background work re-reads rotated keys. @default 60000 */
+  keyRefreshMs?: number;
 }
 
 /** The composition root: the only place that knows every concrete implementation. */
@@ -45,10 +57,16 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
   try {
     const master = loadMasterKey({ envValue: config.secretKey, dataDir: config.dataDir, warn: (m) => opts.log.warn(m) });
-    const keyring = createKeyring(master, await loadKeyIds(opened.store, clock.now()));
-    const store = opened.store;
-
+    const kids = await loadKeyIds(opened.store, clock.now());
+    const keyring = followRotations(createKeyring(master, kids), kids);
     let cached: { at: number; policy: Policy } | null = null;
+    const metrics = createMetrics({ defaults: opts.defaultMetrics });
+    // Metrics counted where core records the event (lockouts, step-up checks); a policy saved
+    // through this process is in force here at once, in every other one within POLICY_CACHE_MS.
+    const store = observeStore(opened.store, {
+      event: (e) => countSecurityEvent(metrics, e),
+      policySaved: (saved) => (cached = { at: Date.now(), policy: { ...DEFAULT_POLICY, ...saved } }),
+    });
     const policy = async (): Promise<Policy> => {
       const now = Date.now();
       if (cached && now - cached.at < POLICY_CACHE_MS) return cached.policy;
@@ -82,7 +100,6 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
       settings,
       policy,
     };
-    const metrics = createMetrics({ defaults: opts.defaultMetrics });
     const write = opts.consoleWrite ?? ((line: string) => process.stdout.write(line + '\n'));
     const mailer = createMailerFromConfig({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, write });
     const sms = createSmsFromConfig({
@@ -123,11 +140,27 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
         return true;
       },
     };
+    const reminders = enrollmentReminderJob(deps, opts.log);
+    const refreshKeys = async (): Promise<void> => {
+      keyring.setKids(await store.keyIds.list());
+      await jwt.reload();
+    };
+    let keyTimer: NodeJS.Timeout | undefined;
     return {
       deps,
       opened,
-      start: () => worker.start(),
+      refreshKeys,
+      start: () => {
+        worker.start();
+        reminders.start();
+        keyTimer ??= setInterval(() => {
+          refreshKeys().catch((err: unknown) => opts.log.warn({ err }, 'could not refresh the keys; will retry'));
+        }, opts.keyRefreshMs ?? KEY_REFRESH_MS);
+        keyTimer.unref();
+      },
       close: async () => {
+        clearInterval(keyTimer);
+        await reminders.stop();
         await worker.stop();
         if ('close' in mailer && typeof mailer.close === 'function') mailer.close();
         redis?.disconnect();

@@ -1,4 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { EVENT } from '../core/audit.js';
+import { VERIFY_METHODS, type NewSecurityEvent } from '../core/types.js';
 
 /**
  * Prometheus metrics, one registry per app instance (no global singletons). Labels are low
@@ -48,4 +50,23 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       registers,
     }),
   };
+}
+
+/** Label values come from a closed list, so a bad event can never add a series. */
+const methodLabel = (m: unknown): string => ((VERIFY_METHODS as readonly unknown[]).includes(m) ? String(m) : 'other');
+
+/**
+ * Metrics counted from the security events core records (compose.ts observes the store's
+ * event port): lockouts when second-factor.ts records one (`mfa` or `mfa_hard`), and step-up
+ * verifications by method and outcome. Login verifications are counted by their route
+ * (auth-login.ts), which also sees outcomes that leave no event, so `purpose: login` is skipped.
+ */
+export function countSecurityEvent(metrics: Metrics, e: NewSecurityEvent): void {
+  if (e.type === EVENT.mfaLockout) {
+    metrics.lockouts.inc({ kind: e.details.hard === true ? 'mfa_hard' : 'mfa' });
+    return;
+  }
+  if (e.details.purpose !== 'step_up') return;
+  if (e.type === EVENT.mfaVerified) metrics.verifications.inc({ method: methodLabel(e.details.method), outcome: 'success' });
+  else if (e.type === EVENT.mfaFailed || e.type === EVENT.mfaReplay) metrics.verifications.inc({ method: methodLabel(e.details.method), outcome: 'invalid_code' });
 }

@@ -6,6 +6,7 @@ import type { Store } from '../core/ports.js';
 import type { Database, Dialect } from './schema.js';
 import { createBackupCodesRepo } from './repos/backup-codes.js';
 import type { RepoDeps } from './repos/codec.js';
+import { createEnforcementRepo } from './repos/enforcement.js';
 import { createEventsRepo } from './repos/events.js';
 import { createKeyIdsRepo } from './repos/key-ids.js';
 import { createMethodsRepo } from './repos/methods.js';
@@ -17,6 +18,7 @@ import { createPolicyRepo } from './repos/policy.js';
 import { createRefreshTokensRepo } from './repos/refresh-tokens.js';
 import { createSessionsRepo } from './repos/sessions.js';
 import { createSigningKeysRepo } from './repos/signing-keys.js';
+import { createStatsRepo } from './repos/stats.js';
 import { createTotpEnrollmentsRepo } from './repos/totp-enrollments.js';
 import { createTrustedDevicesRepo } from './repos/trusted-devices.js';
 import { createUsersRepo } from './repos/users.js';
@@ -47,7 +49,11 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close:
     webauthnChallenges: createWebAuthnChallengesRepo(deps),
     policy: createPolicyRepo(deps),
     outbox: createOutboxRepo(deps),
+    enforcement: createEnforcementRepo(deps),
+    stats: createStatsRepo(deps),
 
+    // Inside `fn`, use only `tx`: on SQLite the one connection is held by the transaction, so a
+    // query through the outer store would wait for it forever.
     transaction(fn) {
       if (db.isTransaction) return fn(store);
       return db.transaction().execute((trx) => fn(createKyselyStore(trx, dialect)));

@@ -76,7 +76,12 @@ function backendFor(opened: OpenedStore, redis: Redis | undefined): Backend {
 }
 
 function startSweeper(opened: OpenedStore): void {
+  const closed = (): boolean => (opened.sqlite ? !opened.sqlite.open : (opened.pgPool?.ending ?? false));
   const timer = setInterval(() => {
+    if (closed()) {
+      clearInterval(timer);
+      return;
+    }
     sql`delete from rate_limits where expire < ${Date.now() - SWEEP_GRACE_MS}`
       .execute(opened.db)
       // Housekeeping only: a closed or unreachable database is reported by real queries.

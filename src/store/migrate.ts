@@ -5,14 +5,16 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as pg0001 from './migrations/postgres/0001_init.js';
 import * as pg0002 from './migrations/postgres/0002_key_ids.js';
+import * as pg0003 from './migrations/postgres/0003_admin.js';
 import * as sqlite0001 from './migrations/sqlite/0001_init.js';
 import * as sqlite0002 from './migrations/sqlite/0002_key_ids.js';
+import * as sqlite0003 from './migrations/sqlite/0003_admin.js';
 import type { Database, Dialect } from './schema.js';
 
 /** Every migration per dialect, by name; names sort in the order they apply. */
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
-  sqlite: { '0001_init': sqlite0001, '0002_key_ids': sqlite0002 },
-  postgres: { '0001_init': pg0001, '0002_key_ids': pg0002 },
+  sqlite: { '0001_init': sqlite0001, '0002_key_ids': sqlite0002, '0003_admin': sqlite0003 },
+  postgres: { '0001_init': pg0001, '0002_key_ids': pg0002, '0003_admin': pg0003 },
 };
 
 function providerFor(dialect: Dialect): MigrationProvider {

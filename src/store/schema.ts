@@ -29,6 +29,9 @@ export interface UsersTable {
   last_login_at: number | null;
   mfa_required_since: number | null;
   mfa_failure_streak: number;
+  /** The enrolment deadline the 3-day (1-day) reminder was sent for (0003_admin). */
+  reminder_3d_deadline: number | null;
+  reminder_1d_deadline: number | null;
 }
 
 export interface SessionsTable {

@@ -69,6 +69,41 @@ describe.each(targets)('OtpChallengesRepo on $name', (target) => {
     expect(await otp().reserveAttempt(d.id, 5, NOW)).toBe(false);
   });
 
+  it('replaceCarryingAttempts starts a resent code with the tries spent on the live one', async () => {
+    const u = await givenUser(store());
+    const pending = uid();
+    const first = anOtp(u.id, { mfaPendingId: pending });
+    await otp().replace(first);
+    for (let i = 0; i < 3; i++) await otp().reserveAttempt(first.id, 5, NOW);
+    const resent = anOtp(u.id, { mfaPendingId: pending, createdAt: NOW + 1 });
+    expect(await otp().replaceCarryingAttempts(resent, NOW + 1)).toBe(3);
+    expect(await otp().latest(u.id, 'email', 'login', pending)).toEqual({ ...resent, attempts: 3 });
+    expect(await otp().reserveAttempt(first.id, 5, NOW + 1)).toBe(false);
+    // Two tries left on the new code, not five.
+    expect(await otp().reserveAttempt(resent.id, 5, NOW + 1)).toBe(true);
+    expect(await otp().reserveAttempt(resent.id, 5, NOW + 1)).toBe(true);
+    expect(await otp().reserveAttempt(resent.id, 5, NOW + 1)).toBe(false);
+  });
+
+  it('replaceCarryingAttempts carries nothing from an expired, consumed or differently bound code', async () => {
+    const u = await givenUser(store());
+    const stale = anOtp(u.id, { purpose: 'step_up', attempts: 4, expiresAt: NOW });
+    await otp().replace(stale);
+    expect(await otp().replaceCarryingAttempts(anOtp(u.id, { purpose: 'step_up' }), NOW)).toBe(0);
+
+    const boundA = anOtp(u.id, { channel: 'sms', mfaPendingId: uid(), attempts: 4 });
+    await otp().replace(boundA);
+    const forB = anOtp(u.id, { channel: 'sms', mfaPendingId: uid() });
+    expect(await otp().replaceCarryingAttempts(forB, NOW)).toBe(0);
+    // The other login's code is replaced all the same: one live code per channel and purpose.
+    expect(await otp().reserveAttempt(boundA.id, 5, NOW)).toBe(false);
+
+    const used = anOtp(u.id, { purpose: 'enroll', attempts: 2 });
+    await otp().replace(used);
+    await otp().consume(used.id, NOW);
+    expect(await otp().replaceCarryingAttempts(anOtp(u.id, { purpose: 'enroll', attempts: 1 }), NOW)).toBe(1);
+  });
+
   it('deletes', async () => {
     const u = await givenUser(store());
     const c = anOtp(u.id);

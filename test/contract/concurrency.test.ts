@@ -123,6 +123,19 @@ describe.each(targets)('concurrent security state changes on $name', (target) =>
     expect(countTrue(got)).toBe(1);
   });
 
+  it('OtpChallenges.replaceCarryingAttempts racing 20 tries: every try that counted is carried, none after', async () => {
+    const u = await givenUser(store());
+    const old = anOtp(u.id);
+    await store().otpChallenges.replace(old);
+    const resent = anOtp(u.id, { createdAt: NOW + 1 });
+    const [carried, ...tries] = await Promise.all([
+      store().otpChallenges.replaceCarryingAttempts(resent, NOW),
+      ...Array.from({ length: N }, () => store().otpChallenges.reserveAttempt(old.id, 100, NOW)),
+    ]);
+    expect(carried).toBe(countTrue(tries as boolean[]));
+    expect((await store().otpChallenges.latest(u.id, 'email', 'login', null))?.attempts).toBe(carried);
+  });
+
   it('TotpEnrollments.consume: exactly 1 of 20 succeeds', async () => {
     const u = await givenUser(store());
     const e = aTotpEnrollment(u.id);
@@ -160,9 +173,9 @@ describe.each(targets)('concurrent security state changes on $name', (target) =>
     expect(new Set(all)).toEqual(ids);
   });
 
-  it('BackupCodes.replaceAll x2 racing leaves exactly one complete set', async () => {
+  it('BackupCodes.replaceAll racing (regenerate clicked twice) leaves exactly one complete set', async () => {
     const u = await givenUser(store());
-    await race(2, (i) => store().backupCodes.replaceAll(u.id, backupCodes(u.id, 10, NOW + i)));
+    await race(5, (i) => store().backupCodes.replaceAll(u.id, backupCodes(u.id, 10, NOW + i)));
     expect(await store().backupCodes.remaining(u.id)).toBe(10);
   });
 

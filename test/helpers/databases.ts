@@ -80,6 +80,28 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+/**
+ * For suites outside the contract suite (API and black-box tests on PostgreSQL): undefined when
+ * PostgreSQL answers, else the reason, printed once; with CI=true an unreachable one throws.
+ */
+export async function postgresSkipReason(what: string): Promise<string | undefined> {
+  const problem = await checkPostgres();
+  if (problem === undefined) return undefined;
+  if (inCi()) throw new Error(`postgres unreachable at ${hostOf(PG_ADMIN_URL)} with CI=true: ${problem}`);
+  const reason = `postgres unreachable at ${hostOf(PG_ADMIN_URL)}: skipping ${what} (set CI=true to fail instead)`;
+  printOnce(reason);
+  return reason;
+}
+
+/** A fresh, empty PostgreSQL database: its URL, and `drop()` to remove it (connections and all). */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const dbName = `tf_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${dbName}`);
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${dbName}`;
+  return { url: u.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`) };
+}
+
 function sqliteTarget(): DatabaseTarget {
   let dir: string | undefined;
   const opened: OpenedStore[] = [];
@@ -134,8 +156,10 @@ function postgresTarget(skipReason: string | undefined): DatabaseTarget {
 }
 
 /**
- * The two targets, fresh for the caller (call once per describe block that needs its own
- * databases). Fails when PostgreSQL is unreachable and CI=true.
+ * The two targets, fresh for the caller: call it at the top of a test file (or of a `describe`
+ * that needs empty databases of its own). Their databases are dropped after that file or
+ * describe; stores opened with `useStore` are closed after their own describe. Fails when
+ * PostgreSQL is unreachable and CI=true.
  */
 export async function databaseTargets(): Promise<DatabaseTarget[]> {
   const problem = await checkPostgres();
@@ -145,7 +169,13 @@ export async function databaseTargets(): Promise<DatabaseTarget[]> {
     skipReason = `postgres unreachable at ${hostOf(PG_ADMIN_URL)}: skipping postgres contract cases (set CI=true to fail instead)`;
     printOnce(skipReason);
   }
-  return [sqliteTarget(), postgresTarget(skipReason)];
+  const targets = [sqliteTarget(), postgresTarget(skipReason)];
+  // One database per target for all the describes of a file: creating a PostgreSQL database
+  // costs about half a second, many times that on a busy machine.
+  afterAll(async () => {
+    await Promise.all(targets.map((t) => t.cleanup()));
+  });
+  return targets;
 }
 
 export interface RedisTarget {
@@ -190,17 +220,19 @@ export async function redisOrSkip(): Promise<RedisTarget> {
 
 /**
  * Vitest wiring for one target inside a `describe`: opens a store before the cases (unless the
- * target is skipped), skips every case with the target's reason, cleans up after.
+ * target is skipped), skips every case with the target's reason, closes the store after. The
+ * database itself lives on until the target's cleanup (see `databaseTargets`).
  * @returns a getter for the opened store.
  */
-export function useStore(target: { skipReason?: string; open(): Promise<OpenedStore>; cleanup(): Promise<void> }): () => OpenedStore {
+export function useStore(target: { skipReason?: string; open(): Promise<OpenedStore> }): () => OpenedStore {
   let opened: OpenedStore | undefined;
   beforeAll(async () => {
     if (!target.skipReason) opened = await target.open();
   });
   skipCasesIf(target.skipReason);
   afterAll(async () => {
-    await target.cleanup();
+    await opened?.close();
+    opened = undefined;
   });
   return () => {
     if (!opened) throw new Error('store not opened (target skipped?)');

@@ -5,7 +5,9 @@ import { SessionProvider } from './session/SessionProvider';
 import { StepUpProvider } from './stepup/StepUpProvider';
 import './styles/base.css';
 import './styles/layout.css';
-import './styles/components.css';
+import './styles/surfaces.css';
+import './styles/controls.css';
+import './styles/widgets.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -48,8 +48,8 @@ async function wipeFactors(deps: CoreDeps, userId: string, ctx: Ctx, reason: str
   return n;
 }
 
-/** Remove one method (after step-up); the last one goes only where policy allows no MFA. */
-export async function removeMethod(deps: CoreDeps, user: User, session: Session, id: string, ctx: Ctx): Promise<Outcome<void>> {
+/** Remove one method (after step-up); the last one goes only where policy allows no MFA. Answers the removed method. */
+export async function removeMethod(deps: CoreDeps, user: User, session: Session, id: string, ctx: Ctx): Promise<Outcome<MfaMethod>> {
   const m = await ownMethod(deps, user, id);
   if (!m) return fail('not_found', 'no such method');
   const methods = await deps.store.methods.listForUser(user.id);
@@ -62,7 +62,7 @@ export async function removeMethod(deps: CoreDeps, user: User, session: Session,
   await deps.store.sessions.revokeAllForUser(user.id, ctx.now, session.id);
   await audit(deps.store, ctx, EVENT.methodRemoved, user.id, { method: m.type, method_id: id, name: m.name, last });
   await notifyUser(deps, user, 'factor_removed', ctx, { methodType: m.type, methodName: m.name });
-  return ok(undefined);
+  return ok(m);
 }
 
 export async function regenerateBackupCodes(deps: CoreDeps, user: User, ctx: Ctx): Promise<Outcome<string[]>> {

@@ -19,6 +19,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   conflict: { status: 409, title: 'Conflict' },
   rate_limited: { status: 429, title: 'Too many requests' },
   delivery_failed: { status: 502, title: 'Delivery failed' },
+  delivery_unavailable: { status: 503, title: 'Delivery unavailable' },
 };
 
 export interface ProblemBody {

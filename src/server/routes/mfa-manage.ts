@@ -10,16 +10,23 @@ import { stepUp } from '../http/step-up.js';
 import { iso, Name, problems, StepUpFields } from '../schemas.js';
 import { methodJson, MethodSchema } from './method-json.js';
 
-const StepUpBody = z.object(StepUpFields).strict().optional();
+/**
+ * The step-up proof, or no body at all: within the step-up window a DELETE or POST carries
+ * nothing. Fastify validates a missing body as null, so `optional()` alone would refuse it.
+ */
+const StepUpBody = z.object(StepUpFields).strict().nullish();
 const IdParams = z.object({ id: z.string().max(64) });
 
 export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['mfa'];
-  const session = requireSession(deps, { enrollment: true });
+  // Only the status admits the enrolment-only session (API.md "Administration"); managing
+  // methods, backup codes and MFA itself needs a full one.
+  const enrolment = requireSession(deps, { enrollment: true });
+  const session = requireSession(deps);
 
   r.get('/mfa/status', {
-    preHandler: session,
+    preHandler: enrolment,
     schema: {
       tags,
       summary: 'MFA status of the caller',
@@ -58,12 +65,12 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
     preHandler: session,
     schema: { tags, summary: 'Remove a method (step-up)', params: IdParams, body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 404, 429) } },
   }, async (request, reply) => {
-    const step = await stepUp(deps, request, request.body);
+    const step = await stepUp(deps, request, request.body ?? undefined);
     if (!step.ok) return sendProblem(reply, step.error);
     const { user, session: s } = authOf(request);
     const out = await removeMethod(deps.core, user, s, request.params.id, ctxOf(request, deps.clock));
     if (!out.ok) return sendProblem(reply, out.error);
-    deps.metrics.enrolments.inc({ method: 'any', action: 'removed' });
+    deps.metrics.enrolments.inc({ method: out.value.type, action: 'removed' });
     return reply.code(204).send(null);
   });
 
@@ -71,7 +78,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
     preHandler: session,
     schema: { tags, summary: 'Replace all backup codes (step-up)', body: StepUpBody, response: { 200: z.object({ backup_codes: z.array(z.string()) }), ...problems(400, 401, 409, 429) } },
   }, async (request, reply) => {
-    const step = await stepUp(deps, request, request.body);
+    const step = await stepUp(deps, request, request.body ?? undefined);
     if (!step.ok) return sendProblem(reply, step.error);
     const out = await regenerateBackupCodes(deps.core, authOf(request).user, ctxOf(request, deps.clock));
     if (!out.ok) return sendProblem(reply, out.error);
@@ -83,11 +90,13 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
     preHandler: session,
     schema: { tags, summary: 'Remove every method and backup code (step-up)', body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 429) } },
   }, async (request, reply) => {
-    const step = await stepUp(deps, request, request.body);
+    const step = await stepUp(deps, request, request.body ?? undefined);
     if (!step.ok) return sendProblem(reply, step.error);
     const { user, session: s } = authOf(request);
+    const removed = await deps.core.store.methods.listForUser(user.id);
     const out = await disableMfa(deps.core, user, s, ctxOf(request, deps.clock));
     if (!out.ok) return sendProblem(reply, out.error);
+    for (const m of removed) deps.metrics.enrolments.inc({ method: m.type, action: 'removed' });
     return reply.code(204).send(null);
   });
 }

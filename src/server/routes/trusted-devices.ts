@@ -11,7 +11,8 @@ import { iso, problems } from '../schemas.js';
 export function trustedDeviceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['mfa: trusted devices'];
-  const session = requireSession(deps, { enrollment: true });
+  // Not for the enrolment-only session: only enrolment endpoints are (API.md "Administration").
+  const session = requireSession(deps);
 
   r.get('/mfa/trusted-devices', {
     preHandler: session,

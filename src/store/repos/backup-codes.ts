@@ -1,12 +1,12 @@
 import type { BackupCodesRepo } from '../../core/ports.js';
 import { affected, inTransaction, lockUser, type RepoDeps } from './codec.js';
 
-export function createBackupCodesRepo({ db }: RepoDeps): BackupCodesRepo {
+export function createBackupCodesRepo({ db, dialect }: RepoDeps): BackupCodesRepo {
   return {
     async replaceAll(userId, codes) {
       await inTransaction(db, async (trx) => {
         // Two racing regenerations must leave one set, not both: serialise on the user.
-        await lockUser(trx, userId);
+        await lockUser(trx, dialect, userId);
         await trx.deleteFrom('backup_codes').where('user_id', '=', userId).execute();
         if (codes.length === 0) return;
         await trx

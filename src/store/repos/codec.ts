@@ -37,15 +37,25 @@ export function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database
 }
 
 /**
- * Serialise writers per user inside a transaction: a no-op UPDATE takes the user's row lock on
- * PostgreSQL (and SQLite's write lock), so two concurrent "delete then insert" transactions for
- * one user cannot both leave their rows behind. Portable where `SELECT ... FOR UPDATE` is not.
+ * Serialise writers per user inside a transaction, so two concurrent "delete then insert"
+ * transactions for one user cannot both leave their rows behind. PostgreSQL: the user's row
+ * lock (READ COMMITTED would otherwise let the second DELETE miss the first one's inserts).
+ * SQLite needs nothing: one writer at a time holds the whole database, and these transactions
+ * start with a write, so they never meet a stale snapshot.
  */
-export async function lockUser(trx: Kysely<Database>, userId: string): Promise<void> {
-  await trx.updateTable('users').set((eb) => ({ id: eb.ref('id') })).where('id', '=', userId).execute();
+export async function lockUser(trx: Kysely<Database>, dialect: Dialect, userId: string): Promise<void> {
+  if (dialect === 'postgres') {
+    await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+  }
 }
 
 /** Escape `%`, `_` and the escape character itself for `LIKE ... ESCAPE '\'`. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A page size must be a positive integer: anything else is a caller's bug, not data. */
+export function pageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
+  return limit;
 }

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { EventsRepo } from '../../core/ports.js';
 import type { SecurityEvent } from '../../core/types.js';
 import type { SecurityEventsTable } from '../schema.js';
-import { parseJson, type RepoDeps } from './codec.js';
+import { pageSize, parseJson, type RepoDeps } from './codec.js';
 
 function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
   return {
@@ -40,7 +40,10 @@ export function createEventsRepo({ db }: RepoDeps): EventsRepo {
      * Newest first by id. `since` is inclusive, `until` exclusive; `cursor` is the last id of
      * the previous page (`nextCursor`), which is null on the last page.
      */
-    async list({ userId, type, since, until, cursor, limit }) {
+    async list({ userId, type, since, until, cursor, limit: asked }) {
+      const limit = pageSize(asked);
+      // Cursors come from clients: one that is not an id we issued ends the listing.
+      if (cursor !== undefined && !Number.isSafeInteger(cursor)) return { events: [], nextCursor: null };
       let q = db.selectFrom('security_events').selectAll();
       if (userId !== undefined) q = q.where('user_id', '=', userId);
       if (type !== undefined) q = q.where('type', '=', type);

@@ -143,6 +143,21 @@ export function createMethodsRepo({ db }: RepoDeps): MethodsRepo {
       return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
     },
 
+    async typesForUsers(userIds) {
+      if (userIds.length === 0) return {};
+      const rows = await db
+        .selectFrom('mfa_methods')
+        .select(['user_id', 'type'])
+        .distinct()
+        .where('user_id', 'in', userIds)
+        .orderBy('user_id')
+        .orderBy('type')
+        .execute();
+      const out: Record<string, MfaMethodType[]> = {};
+      for (const r of rows) (out[r.user_id] ??= []).push(r.type as MfaMethodType);
+      return out;
+    },
+
     async usersWithMfa() {
       const r = await db
         .selectFrom('mfa_methods')

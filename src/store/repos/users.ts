@@ -2,9 +2,9 @@ import { sql, type Selectable } from 'kysely';
 import type { UsersRepo } from '../../core/ports.js';
 import type { User } from '../../core/types.js';
 import type { UsersTable } from '../schema.js';
-import { likeContains, parseJson, toBool, toInt, type RepoDeps } from './codec.js';
+import { inTransaction, likeContains, pageSize, parseJson, toBool, toInt, type RepoDeps } from './codec.js';
 
-function toUser(r: Selectable<UsersTable>): User {
+export function toUser(r: Selectable<UsersTable>): User {
   return {
     id: r.id,
     email: r.email,
@@ -39,7 +39,12 @@ function decodeCursor(cursor: string): [number, string] | undefined {
   return undefined;
 }
 
-export function createUsersRepo({ db }: RepoDeps): UsersRepo {
+/** Postgres advisory lock taken by every change that may remove an admin (any constant of ours). */
+const ADMIN_SET_LOCK = 0x7477_6f66_0001;
+
+const isEnabledAdmin = (roles: string[], disabled: boolean): boolean => roles.includes('admin') && !disabled;
+
+export function createUsersRepo({ db, dialect }: RepoDeps): UsersRepo {
   return {
     async create(user) {
       await db
@@ -118,7 +123,8 @@ export function createUsersRepo({ db }: RepoDeps): UsersRepo {
      * Users in (created_at, id) order; `query` matches a case-insensitive substring of the email
      * or the name. An unrecognised cursor yields an empty last page rather than restarting.
      */
-    async list({ query, cursor, limit }) {
+    async list({ query, cursor, limit: asked }) {
+      const limit = pageSize(asked);
       let q = db.selectFrom('users').selectAll();
       if (query !== undefined && query.trim() !== '') {
         const pattern = likeContains(query.trim().toLowerCase());
@@ -150,6 +156,33 @@ export function createUsersRepo({ db }: RepoDeps): UsersRepo {
     async count() {
       const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    async updateKeepingAnAdmin(id, patch) {
+      return inTransaction(db, async (trx) => {
+        // Serialise every such change before reading: on PostgreSQL one advisory lock (row locks
+        // alone would let two admins demote each other, each seeing the other still admin); on
+        // SQLite a first write takes the database's write lock, so the count below is current.
+        if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(ADMIN_SET_LOCK)})`.execute(trx);
+        else await trx.updateTable('users').set((eb) => ({ id: eb.ref('id') })).where('id', '=', id).execute();
+        const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) return 'not_found';
+        const before = toUser(row);
+        const roles = patch.roles ?? before.roles;
+        const disabled = patch.disabled ?? before.disabled;
+        if (isEnabledAdmin(before.roles, before.disabled) && !isEnabledAdmin(roles, disabled)) {
+          const others = await trx
+            .selectFrom('users')
+            .select('roles')
+            .where('disabled', '=', 0)
+            .where('id', '<>', id)
+            .where('roles', 'like', '%"admin"%')
+            .execute();
+          if (!others.some((r) => parseJson<string[]>(r.roles).includes('admin'))) return 'last_admin';
+        }
+        await trx.updateTable('users').set({ roles: JSON.stringify(roles), disabled: toInt(disabled) }).where('id', '=', id).execute();
+        return 'updated';
+      });
     },
   };
 }

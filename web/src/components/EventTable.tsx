@@ -2,10 +2,17 @@ import type { AuditEvent } from '../api/types';
 import { t } from '../i18n';
 import { describeUserAgent, formatDateTime } from '../lib/format';
 
-/** "mfa.totp.enrolled" -> "Mfa totp enrolled": readable without a table of every event type. */
+const ACRONYMS: Record<string, string> = { mfa: 'MFA', totp: 'TOTP', sms: 'SMS', otp: 'OTP', ip: 'IP' };
+
+/** "mfa.totp.enrolled" -> "MFA TOTP enrolled": readable without a table of every event type. */
 export function humanizeEventType(type: string): string {
-  const words = type.replace(/[._:]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = type
+    .replace(/[._:]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => ACRONYMS[w.toLowerCase()] ?? w);
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function detailsText(details: AuditEvent['details']): string {

@@ -28,7 +28,7 @@ export function useLoader<T>(load: () => Promise<T>, deps: readonly unknown[] = 
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is read through a ref: callers pass a fresh closure each render, `deps` say when to reload.
   }, [tick, ...deps]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

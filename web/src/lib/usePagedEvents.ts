@@ -22,7 +22,7 @@ export function usePagedEvents(fetchPage: (cursor: string | null) => Promise<Eve
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` stands for the filters `fetchPage` closes over: a new key starts from the first page.
     [key],
   );
 

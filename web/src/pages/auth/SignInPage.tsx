@@ -55,7 +55,7 @@ export function SignInPage() {
       live = false;
       WebAuthnAbortService.cancelCeremony();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Once per visit to the page: the ceremony waits in the background until used or aborted.
   }, []);
 
   const signInWithPassword = async (e: FormEvent) => {

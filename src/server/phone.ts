@@ -1,0 +1,27 @@
+/**
+ * Phone numbers for SMS codes: E.164 (ITU-T E.164, `+` and the country code), checked with
+ * libphonenumber-js's full metadata (`/max`), which knows each country's number ranges; the
+ * default metadata only checks lengths.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+
+/**
+ * The E.164 form of a number given in international form, or null when it is not a valid
+ * number. Spaces and punctuation ("+1 (415) 555-2671") are tolerated; a national form
+ * ("0612345678") is not, since the country would be a guess.
+ */
+export function toE164(input: string): string | null {
+  const s = input.trim();
+  if (!s.startsWith('+')) return null;
+  const parsed = parsePhoneNumberFromString(s);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+export const PhoneNumber = z
+  .string()
+  .max(40, 'is too long')
+  .refine((v) => toE164(v) !== null, {
+    message: 'must be a valid phone number in international E.164 form: + then the country code (e.g. +14155552671)',
+  })
+  .describe('E.164, e.g. +14155552671');

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { confirmCodeEnrollment, startCodeEnrollment } from '../../core/otp-codes/index.js';
+import type { ServerDeps } from '../deps.js';
+import { authOf, requireSession } from '../http/authenticate.js';
+import { ctxOf } from '../http/context.js';
+import { sendProblem } from '../http/problems.js';
+import { stepUp } from '../http/step-up.js';
+import { Name, OneTimeCode, problems, StepUpFields } from '../schemas.js';
+import { codeFactorOf, CodeSentResponse, codeSentJson, SEND_PROBLEMS } from './code-sent.js';
+import { requireMethodAllowed, requireStepUpToAdd } from './enrolment-guards.js';
+import { methodJson, MethodSchema } from './method-json.js';
+
+/** Email codes to the account's own address; verifying the code also proves the address. */
+export function mfaEmailRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['mfa: email'];
+  const session = requireSession(deps, { enrollment: true });
+
+  r.post('/mfa/email/setup', {
+    preHandler: session,
+    schema: {
+      tags,
+      summary: "Mail a code to the account's address (nothing is active until verified)",
+      // No body, or `{}`, or the step-up proof a user with MFA confirms the addition with.
+      body: z.object(StepUpFields).strict().nullish(),
+      response: { 202: CodeSentResponse, ...problems(...SEND_PROBLEMS, 409) },
+    },
+  }, async (request, reply) => {
+    const allowed = await requireMethodAllowed(deps, 'email');
+    if (!allowed.ok) return sendProblem(reply, allowed.error);
+    const step = await requireStepUpToAdd(deps, request, () => stepUp(deps, request, request.body ?? undefined));
+    if (!step.ok) return sendProblem(reply, step.error);
+    const { user } = authOf(request);
+    const out = await startCodeEnrollment(deps.core, codeFactorOf(deps, 'email').sender, user, 'email', user.email, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    return reply.code(202).header('Cache-Control', 'no-store').send(codeSentJson(out.value));
+  });
+
+  r.post('/mfa/email/verify', {
+    preHandler: session,
+    schema: {
+      tags,
+      summary: 'Activate email codes with the code that was mailed',
+      body: z.object({ code: OneTimeCode, name: Name.optional() }).strict(),
+      response: { 200: z.object({ method: MethodSchema, backup_codes: z.array(z.string()).optional() }), ...problems(400, 401, 403, 404, 429) },
+    },
+  }, async (request, reply) => {
+    const allowed = await requireMethodAllowed(deps, 'email');
+    if (!allowed.ok) return sendProblem(reply, allowed.error);
+    const { user, session: s } = authOf(request);
+    const out = await confirmCodeEnrollment(deps.core, user, s, 'email', request.body.code, request.body.name, ctxOf(request, deps.clock));
+    if (!out.ok) return sendProblem(reply, out.error);
+    deps.metrics.enrolments.inc({ method: 'email', action: 'added' });
+    reply.header('Cache-Control', 'no-store');
+    return { method: methodJson(out.value.method), ...(out.value.backupCodes ? { backup_codes: out.value.backupCodes } : {}) };
+  });
+}
