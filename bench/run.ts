@@ -19,7 +19,7 @@ import { enrolTotp, pool, registerUsers } from './lib/fixtures.js';
 import { createHttpClient } from './lib/http.js';
 import type { LoadResult } from './lib/load.js';
 import { errorLines, scenarioLine, targetTable, type Target } from './lib/report.js';
-import { monitorRss, type PhasePeak } from './lib/rss.js';
+import { machineBusyS, monitorProcess, processCpuS, type PhaseUsage } from './lib/proc.js';
 import { startServer } from './lib/server.js';
 import { round } from './lib/stats.js';
 import { TokenBank } from './lib/token-bank.js';
@@ -62,11 +62,31 @@ const PEERS = [
 const log = (line = '') => process.stdout.write(line + '\n');
 const heading = (title: string) => log(`\n== ${title}`);
 
-async function rawArgon2Rate(): Promise<{ rate: number; verifies: number; elapsedS: number; params: unknown }> {
+interface Argon2Rate {
+  rate: number;
+  verifies: number;
+  elapsedS: number;
+  params: unknown;
+  /** Cores' worth of CPU that other processes used meanwhile. */
+  otherCores: number;
+}
+
+async function rawArgon2Rate(): Promise<Argon2Rate> {
+  const t0 = { wall: performance.now() / 1000, machine: machineBusyS(), bench: processCpuS('self') };
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(benchDir, 'argon2-rate.ts'), String(CLIENTS), String(ARGON2_SECONDS)], {
     cwd: repoRoot,
   });
-  return JSON.parse(stdout.trim().split('\n').pop()!);
+  const wallS = performance.now() / 1000 - t0.wall;
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<Argon2Rate, 'otherCores'> & { cpuS: number };
+  const other = machineBusyS() - t0.machine - (processCpuS('self') - t0.bench) - r.cpuS;
+  return { ...r, otherCores: Math.max(0, other) / wallS };
+}
+
+/** The CPU line under a scenario: who used the cores, and the server's CPU per request. */
+function cpuLine(u: PhaseUsage, requests: number): string {
+  const perRequest = requests > 0 ? `, ${((u.serverCpuS * 1000) / requests).toFixed(2)} ms CPU per request` : '';
+  const warn = u.otherCores > 0.25 ? '   !! other processes competed for the cores: figures are skewed' : '';
+  return `    cpu: server ${u.serverCores.toFixed(2)} cores${perRequest}; bench ${u.benchCores.toFixed(2)}; other processes ${u.otherCores.toFixed(2)}${warn}`;
 }
 
 const time = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -94,12 +114,13 @@ async function main(): Promise<void> {
   heading('1. raw argon2id verify rate (separate process, the service hasher and parameters)');
   const argon2 = await rawArgon2Rate();
   log(`argon2id verify x${CLIENTS}, ${ARGON2_SECONDS} s`.padEnd(34) + ` ${argon2.rate.toFixed(1).padStart(8)} verifies/s   (${argon2.verifies} in ${argon2.elapsedS.toFixed(1)} s, ${JSON.stringify(argon2.params)})`);
+  log(`    cpu: other processes ${argon2.otherCores.toFixed(2)} cores${argon2.otherCores > 0.25 ? '   !! other processes competed for the cores: figures are skewed' : ''}`);
 
   const server = await startServer(repoRoot);
-  const rss = monitorRss(server.pid);
+  const rss = monitorProcess(server.pid);
   const http = createHttpClient(server.port, CLIENTS);
   const pollHttp = createHttpClient(server.port, 1);
-  const phases: Record<string, PhasePeak> = {};
+  const phases: Record<string, PhaseUsage> = {};
   try {
     log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
 
@@ -110,6 +131,7 @@ async function main(): Promise<void> {
     // Each enrolment queued a notification mail: let the outbox worker print them all first.
     await time('wait for the mail outbox to drain', () => server.settle(1500, 60_000));
     phases.setup = rss.end();
+    log(cpuLine(phases.setup, 0));
 
     heading('2. /healthz alone');
     rss.begin();
@@ -117,6 +139,7 @@ async function main(): Promise<void> {
     phases.healthz1 = rss.end();
     log(scenarioLine('GET /healthz', healthz1));
     errorLines(healthz1).forEach((l) => log(l));
+    log(cpuLine(phases.healthz1, healthz1.ok + healthz1.errors));
 
     heading(`3. password login x${CLIENTS}, with a 9th client polling /healthz every 10 ms`);
     const bank = new TokenBank(USERS);
@@ -129,6 +152,7 @@ async function main(): Promise<void> {
     errorLines(login.logins).forEach((l) => log(l));
     log(scenarioLine('GET /healthz (poller, during logins)', login.healthz));
     errorLines(login.healthz).forEach((l) => log(l));
+    log(cpuLine(phases.login, login.logins.ok + login.logins.errors));
     log(`login rate / raw argon2 verify rate = ${(loginShare * 100).toFixed(1)}%   (${PEERS[1].replace('peer context (issue #2): ', 'peer: ')})`);
 
     heading(`4. TOTP verify x${CLIENTS} (POST /auth/mfa/verify, method totp)`);
@@ -136,6 +160,7 @@ async function main(): Promise<void> {
     const collected = await time(`collect ${TOTP_TOKENS} mfa_tokens by password login`, () => collectTokens(http, users, bank, cursor, CLIENTS, TOTP_TOKENS));
     errorLines(collected).forEach((l) => log(l));
     phases.collect = rss.end();
+    log(cpuLine(phases.collect, collected.ok + collected.errors));
     rss.begin();
     const totp = await totpVerify(http, users, bank, CLIENTS, TOTP_WARMUP, SECONDS * 1000);
     phases.totp = rss.end();
@@ -143,6 +168,7 @@ async function main(): Promise<void> {
     errorLines(totp.warmup).forEach((l) => log(l));
     log(scenarioLine('POST /auth/mfa/verify (totp)', totp.timed));
     errorLines(totp.timed).forEach((l) => log(l));
+    log(cpuLine(phases.totp, totp.warmup.ok + totp.warmup.errors + totp.timed.ok + totp.timed.errors));
     if (totp.timed.elapsedS < SECONDS * 0.9) log(`(the run ended when the ${TOTP_TOKENS - TOTP_WARMUP} banked tokens ran out; raise BENCH_TOTP_VERIFIES for a longer one)`);
     log(PEERS[0].replace('peer context (issue #3): ', 'peer: '));
 
@@ -152,6 +178,7 @@ async function main(): Promise<void> {
     phases.healthz2 = rss.end();
     log(scenarioLine('GET /healthz', healthz2));
     errorLines(healthz2).forEach((l) => log(l));
+    log(cpuLine(phases.healthz2, healthz2.ok + healthz2.errors));
 
     // The stricter reading of "the /healthz throughput measured in the same run": the higher of the two.
     const healthzRef = Math.max(healthz1.rps, healthz2.rps);
@@ -190,7 +217,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus.length, model: cpus[0]?.model ?? null, node: process.version, platform: `${os.platform()} ${os.release()}` },
       config: { clients: CLIENTS, seconds: SECONDS, users: USERS, totp_methods_per_user: METHODS_PER_USER, totp_tokens: TOTP_TOKENS, totp_warmup: TOTP_WARMUP, database: 'sqlite' },
       scenarios: {
-        argon2_raw_verify: { rate: round(argon2.rate), verifies: argon2.verifies, elapsed_s: round(argon2.elapsedS), params: argon2.params },
+        argon2_raw_verify: { rate: round(argon2.rate), verifies: argon2.verifies, elapsed_s: round(argon2.elapsedS), params: argon2.params, other_processes_cores: round(argon2.otherCores) },
         healthz_alone_1: json(healthz1),
         login: json(login.logins),
         healthz_during_login: json(login.healthz),
@@ -200,7 +227,13 @@ async function main(): Promise<void> {
         healthz_alone_2: json(healthz2),
       },
       ratios: { login_vs_argon2: round(loginShare, 4), totp_vs_healthz: round(totpShare, 4), healthz_reference_rps: round(healthzRef) },
-      rss_mb: { phases, whole_run_peak: overallPeak },
+      phases: Object.fromEntries(
+        Object.entries(phases).map(([k, p]) => [
+          k,
+          { peak_rss_mb: p.peakMb, end_rss_mb: p.endMb, peak_exact: p.exact, wall_s: round(p.wallS), server_cores: round(p.serverCores), bench_cores: round(p.benchCores), other_processes_cores: round(p.otherCores) },
+        ]),
+      ),
+      whole_run_peak_rss_mb: overallPeak,
       targets: targets.map((t) => ({ ...t, measured: round(t.measured, 3) })),
       peers: PEERS,
     };

@@ -76,7 +76,9 @@ export async function startServer(repoRoot: string, extraEnv: Record<string, str
 
   // Output goes to a file, never a pipe: a pipe nobody reads would block the server's stdout.
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['bin/twofold.js', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', fd, fd] });
+  // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/twofold.js', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start the server process');

@@ -83,3 +83,48 @@ export async function mailsTo(t: TestApp, to: string): Promise<string[]> {
   await t.composed.deps.outbox.drain();
   return t.mail.filter((m) => m.startsWith(`--- mail to ${to} ---`));
 }
+
+/**
+ * The two databases for suites that must prove their SQL on both: SQLite in a temp dir, or a
+ * fresh PostgreSQL database (test/helpers/databases.ts), handed to startTestApp by environment
+ * (TWOFOLD_DATA_DIR / DATABASE_URL), so several apps can share one database like processes do.
+ */
+export interface SharedDatabase {
+  name: 'sqlite' | 'postgres';
+  skipReason?: string;
+  /** The environment of an app on this database (created on first call). */
+  env(): Promise<Record<string, string>>;
+  cleanup(): Promise<void>;
+}
+
+export async function sharedDatabases(what: string): Promise<SharedDatabase[]> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createPostgresDatabase, postgresSkipReason } = await import('../helpers/databases.js');
+  let dir: string | undefined;
+  let pg: { url: string; drop(): Promise<void> } | undefined;
+  return [
+    {
+      name: 'sqlite',
+      async env() {
+        dir ??= mkdtempSync(join(tmpdir(), 'twofold-admin-'));
+        return { TWOFOLD_DATA_DIR: dir };
+      },
+      async cleanup() {
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      },
+    },
+    {
+      name: 'postgres',
+      skipReason: await postgresSkipReason(what),
+      async env() {
+        pg ??= await createPostgresDatabase();
+        return { DATABASE_URL: pg.url };
+      },
+      async cleanup() {
+        await pg?.drop();
+      },
+    },
+  ];
+}

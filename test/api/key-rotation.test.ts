@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { EVENT } from '../../src/core/audit.js';
+import { compose } from '../../src/server/compose.js';
+import { loadConfig } from '../../src/server/config.js';
 import { rotateKeys } from '../../src/server/key-rotation.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { call, signUp } from '../helpers/http.js';
@@ -99,6 +101,23 @@ describe('rotateKeys', () => {
     const other = await signUp(running.app, uniqueEmail('after'));
     const setup = await totpSetup(running, other.access);
     expect(kidOf((await running.composed.deps.core.store.totpEnrollments.byId(setup.body.enrollment_id))!.secretEnc)).toBe(r.kid);
+  });
+
+  it('a started process re-reads the keys on its own (every minute; here every 50 ms)', async () => {
+    const dir = tempDir();
+    const rotator = await app({ dataDir: dir });
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const config = loadConfig({ TWOFOLD_DATA_DIR: dir, TWOFOLD_SECRET_KEY: TEST_SECRET_KEY });
+    const running = await compose(config, { log: quiet, keyRefreshMs: 50, consoleWrite: () => {}, defaultMetrics: false });
+    running.start();
+    try {
+      const r = await rotateKeys(rotator.composed.deps, Date.now());
+      await vi.waitFor(() => expect(running.deps.keyring.currentKid()).toBe(r.kid), { timeout: 5000, interval: 50 });
+      const claims = { sub: 'u', sid: 's', amr: ['pwd' as const], acr: 'aal1' as const };
+      await vi.waitFor(async () => expect(decodeProtectedHeader((await running.deps.jwt.sign(claims, Date.now())).token).kid).toBe(r.signingKid), { timeout: 5000, interval: 50 });
+    } finally {
+      await running.close();
+    }
   });
 
   it('refuses an envelope under an unknown key id that does not authenticate, and does not adopt the id', async () => {

@@ -252,3 +252,13 @@ describe('managing keys through the generic method routes', () => {
     expect((await call(t.app, 'GET', '/mfa/status', { token: u.access })).body).toMatchObject({ enabled: false, methods: [] });
   });
 });
+
+describe('documentation', () => {
+  it('every WebAuthn route is in the generated OpenAPI document', async () => {
+    const doc = await call(t.app, 'GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const path of ['/api/v1/mfa/webauthn/register/options', '/api/v1/mfa/webauthn/register/verify', '/api/v1/mfa/step-up/webauthn/options', '/api/v1/auth/mfa/webauthn/options', '/api/v1/auth/passkey/options', '/api/v1/auth/passkey/verify']) {
+      expect(doc.body.paths[path]?.post, path).toBeDefined();
+    }
+  });
+});

@@ -70,6 +70,10 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    // Lets a step hide passkey autofill (conditional UI) from the app for one tab's reloads.
+    await page.addInitScript(
+      "if (sessionStorage.getItem('e2e-no-autofill') && window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);",
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -131,11 +135,28 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
     await shot('security-passkey-added');
   });
 
-  step('signs in without a password, with the passkey', async () => {
+  step('signs in without a password, with the "Sign in with a passkey" button', async () => {
+    // As in a browser without passkey autofill, so only the button can start the ceremony.
+    await page.evaluate("sessionStorage.setItem('e2e-no-autofill', '1')");
+    await page.reload();
     await signOut(page);
-    // Conditional UI (passkey autofill) may sign in by itself; otherwise press the button.
-    await page.getByTestId('signin-passkey').click({ timeout: 5_000 }).catch(() => undefined);
+    await page.getByTestId('signin-passkey').click();
     await page.waitForURL(SECURITY_URL);
+    await expectMfaEnabled(page, true);
+  });
+
+  step('signs in without a password, through passkey autofill (conditional UI)', async () => {
+    await page.evaluate("sessionStorage.removeItem('e2e-no-autofill')");
+    await page.reload();
+    await signOut(page);
+    // The virtual authenticator answers the autofill request by itself; a Chromium that does
+    // not is still signed in, through the button, and says so.
+    const auto = await page.waitForURL(SECURITY_URL, { timeout: 8_000 }).then(() => true, () => false);
+    if (!auto) {
+      console.warn('[e2e] this Chromium did not complete the conditional (autofill) request; used the button');
+      await page.getByTestId('signin-passkey').click();
+      await page.waitForURL(SECURITY_URL);
+    }
     await expectMfaEnabled(page, true);
     await authenticator?.remove();
     authenticator = null;

@@ -124,16 +124,13 @@ function sqliteTarget(): DatabaseTarget {
 
 function postgresTarget(skipReason: string | undefined): DatabaseTarget {
   let loc: StoreLocation | undefined;
-  let dbName: string | undefined;
+  let drop: (() => Promise<void>) | undefined;
   const opened: OpenedStore[] = [];
   const location = async (): Promise<StoreLocation> => {
     if (!loc) {
-      const name = `tf_${randomBytes(6).toString('hex')}`;
-      await adminQuery(`CREATE DATABASE ${name}`);
-      dbName = name;
-      const u = new URL(PG_ADMIN_URL);
-      u.pathname = `/${name}`;
-      loc = { databaseUrl: u.toString(), dataDir: mkdtempSync(join(tmpdir(), 'twofold-contract-pg-')) };
+      const created = await createPostgresDatabase();
+      drop = created.drop;
+      loc = { databaseUrl: created.url, dataDir: mkdtempSync(join(tmpdir(), 'twofold-contract-pg-')) };
     }
     return loc;
   };
@@ -148,9 +145,9 @@ function postgresTarget(skipReason: string | undefined): DatabaseTarget {
     },
     async cleanup() {
       await Promise.all(opened.splice(0).map((s) => s.close()));
-      if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await drop?.();
       if (loc) rmSync(loc.dataDir, { recursive: true, force: true });
-      loc = dbName = undefined;
+      loc = drop = undefined;
     },
   };
 }

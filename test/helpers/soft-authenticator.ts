@@ -144,7 +144,7 @@ export class SoftAuthenticator {
 
 /**
  * Sign an assertion again after editing it, with the credential's private key (PKCS#8 DER, as
- * CDP `WebAuthn.getCredentials` returns it): the way to present a response that is validly
+ * CDP `WebAuthn.getCredentials` returns it; ES256 or Ed25519): the way to present a response that is validly
  * signed yet says something the server must refuse (another RP ID, no user presence).
  */
 export function resignAssertion(
@@ -162,7 +162,9 @@ export function resignAssertion(
     clientDataJSON = b64u(Buffer.from(JSON.stringify({ ...data, origin: edit.origin })));
   }
   const key = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-  const signature = sign('sha256', Buffer.concat([authData, sha256(Buffer.from(clientDataJSON, 'base64url'))]), key);
+  // EdDSA signs the message itself (RFC 8032); ECDSA and RSA hash it with SHA-256 (COSE -7, -257).
+  const digest = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+  const signature = sign(digest, Buffer.concat([authData, sha256(Buffer.from(clientDataJSON, 'base64url'))]), key);
   return { ...assertion, response: { ...assertion.response, authenticatorData: b64u(authData), clientDataJSON, signature: b64u(signature) } };
 }
 

@@ -30,7 +30,9 @@ export async function requireStepUp(
     const checked = await checkSecondFactor(deps, registry, { user, purpose: 'step_up', pendingId: null, method: proof.method, code: proof.code, credential: proof.credential, ctx });
     if (!checked.ok) return checked;
     const amr = [...new Set([...session.amr, ...checked.value.amr, 'mfa' as const])];
-    await deps.store.sessions.markMfaVerified(session.id, ctx.now, amr, checked.value.acr);
+    // A step-up never lowers the session's assurance (an email code after a TOTP login stays aal2).
+    const acr = session.acr === 'aal2' || checked.value.acr === 'aal2' ? 'aal2' : 'aal1';
+    await deps.store.sessions.markMfaVerified(session.id, ctx.now, amr, acr);
     session.mfaVerifiedAt = ctx.now;
     await audit(deps.store, ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id });
     return ok(undefined);

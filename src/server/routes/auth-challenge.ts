@@ -6,7 +6,7 @@ import type { ServerDeps } from '../deps.js';
 import { ctxOf } from '../http/context.js';
 import { sendProblem } from '../http/problems.js';
 import { problems } from '../schemas.js';
-import { CodeSentResponse, codeSentJson, SEND_PROBLEMS } from './code-sent.js';
+import { CodeSentResponse, codeSentJson, SEND_DESCRIPTION, SEND_PROBLEMS } from './code-sent.js';
 
 export const CodeChannel = z.enum(['email', 'sms']);
 
@@ -23,6 +23,7 @@ export function authChallengeRoutes(app: FastifyInstance, deps: ServerDeps): voi
     schema: {
       tags: ['auth'],
       summary: 'Send a sign-in code by email or SMS',
+      description: SEND_DESCRIPTION,
       body: z
         .object({
           mfa_token: z.string().max(200),

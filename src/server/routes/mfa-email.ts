@@ -8,7 +8,7 @@ import { ctxOf } from '../http/context.js';
 import { sendProblem } from '../http/problems.js';
 import { stepUp } from '../http/step-up.js';
 import { Name, OneTimeCode, problems, StepUpFields } from '../schemas.js';
-import { codeFactorOf, CodeSentResponse, codeSentJson, SEND_PROBLEMS } from './code-sent.js';
+import { codeFactorOf, CodeSentResponse, codeSentJson, SEND_DESCRIPTION, SEND_PROBLEMS } from './code-sent.js';
 import { requireMethodAllowed, requireStepUpToAdd } from './enrolment-guards.js';
 import { methodJson, MethodSchema } from './method-json.js';
 
@@ -23,6 +23,7 @@ export function mfaEmailRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: {
       tags,
       summary: "Mail a code to the account's address (nothing is active until verified)",
+      description: `A user who already has MFA confirms the addition with step-up fields in the body. ${SEND_DESCRIPTION}`,
       // No body, or `{}`, or the step-up proof a user with MFA confirms the addition with.
       body: z.object(StepUpFields).strict().nullish(),
       response: { 202: CodeSentResponse, ...problems(...SEND_PROBLEMS, 409) },

@@ -9,7 +9,7 @@ import { sendProblem } from '../http/problems.js';
 import { stepUp } from '../http/step-up.js';
 import { PhoneNumber, toE164 } from '../phone.js';
 import { Name, OneTimeCode, problems, StepUpFields } from '../schemas.js';
-import { codeFactorOf, CodeSentResponse, codeSentJson, SEND_PROBLEMS } from './code-sent.js';
+import { codeFactorOf, CodeSentResponse, codeSentJson, SEND_DESCRIPTION, SEND_PROBLEMS } from './code-sent.js';
 import { requireMethodAllowed, requireStepUpToAdd } from './enrolment-guards.js';
 import { methodJson, MethodSchema } from './method-json.js';
 
@@ -24,6 +24,7 @@ export function mfaSmsRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: {
       tags,
       summary: 'Text a code to a phone number (nothing is active until verified)',
+      description: `A user who already has MFA confirms the addition with step-up fields in the body. ${SEND_DESCRIPTION}`,
       body: z.object({ phone_number: PhoneNumber, ...StepUpFields }).strict(),
       response: { 202: CodeSentResponse, ...problems(...SEND_PROBLEMS, 409) },
     },

@@ -29,7 +29,9 @@ export function mfaTotpRoutes(app: FastifyInstance, deps: ServerDeps): void {
           digits: z.union([z.literal(6), z.literal(8)]).optional(),
           ...StepUpFields,
         })
-        .strict(),
+        .strict()
+        // Every field is optional, so no body at all is fine too (Fastify validates it as null).
+        .nullish(),
       response: {
         200: z.object({ enrollment_id: z.string(), secret: z.string(), otpauth_uri: z.string(), qr_code: z.string() }),
         ...problems(400, 401, 403, 429),
@@ -38,9 +40,9 @@ export function mfaTotpRoutes(app: FastifyInstance, deps: ServerDeps): void {
   }, async (request, reply) => {
     const allowed = await requireMethodAllowed(deps, 'totp');
     if (!allowed.ok) return sendProblem(reply, allowed.error);
-    const step = await requireStepUpToAdd(deps, request, () => stepUp(deps, request, request.body));
+    const b = request.body ?? {};
+    const step = await requireStepUpToAdd(deps, request, () => stepUp(deps, request, b));
     if (!step.ok) return sendProblem(reply, step.error);
-    const b = request.body;
     const setup = await startTotpEnrollment(
       deps.core,
       authOf(request).user,

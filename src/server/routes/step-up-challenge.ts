@@ -8,7 +8,7 @@ import { ctxOf } from '../http/context.js';
 import { sendProblem } from '../http/problems.js';
 import { problems } from '../schemas.js';
 import { CodeChannel } from './auth-challenge.js';
-import { CodeSentResponse, codeSentJson, SEND_PROBLEMS } from './code-sent.js';
+import { CodeSentResponse, codeSentJson, SEND_DESCRIPTION, SEND_PROBLEMS } from './code-sent.js';
 
 /**
  * `POST /mfa/step-up/challenge`: send a code for step-up. The sensitive request then carries
@@ -22,6 +22,7 @@ export function stepUpChallengeRoutes(app: FastifyInstance, deps: ServerDeps): v
     schema: {
       tags: ['mfa'],
       summary: 'Send a step-up code by email or SMS',
+      description: `Then send \`{method, code}\` as the step-up proof of the sensitive request. ${SEND_DESCRIPTION}`,
       body: z.object({ method: CodeChannel, method_id: z.string().max(64).optional() }).strict(),
       response: { 202: CodeSentResponse, ...problems(...SEND_PROBLEMS) },
     },
