@@ -54,7 +54,7 @@ export function authPasskeyRoutes(app: FastifyInstance, deps: ServerDeps): void 
     },
   }, async (request, reply) => {
     const out = await passkeyLogin(deps.core, request.body.credential, ctxOf(request, deps.clock));
-    deps.metrics.logins.inc({ outcome: out.ok ? 'passkey' : `passkey_${out.error.code}` });
+    deps.metrics.logins.inc({ outcome: out.ok ? 'passkey_success' : `passkey_${out.error.code}` });
     if (!out.ok) return sendProblem(reply, out.error);
     return grantResponse(deps, request, reply, out.value) as z.infer<typeof TokenResponse>;
   });
