@@ -207,6 +207,12 @@ export interface MethodsRepo {
   byCredentialId(credentialId: string): Promise<MfaMethod | undefined>;
   rename(id: string, name: string): Promise<void>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Delete a user's method atomically with the count of what remains: with `keepOne`, removing
+   * the last method is refused (two parallel deletes of a user's last two methods cannot both
+   * succeed). `remaining` is the count after the delete.
+   */
+  deleteOwned(id: string, userId: string, keepOne: boolean): Promise<{ outcome: 'deleted' | 'not_found' | 'last'; remaining: number }>;
   deleteAllForUser(userId: string): Promise<number>;
   touch(id: string, now: number): Promise<void>;
   /** Atomic compare-and-set: accept `step` only if it is newer than the stored last step. */

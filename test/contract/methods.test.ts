@@ -76,6 +76,29 @@ describe.each(targets)('MethodsRepo on $name', (target) => {
     expect(await methods().deleteAllForUser(u.id)).toBe(0);
   });
 
+  it('deleteOwned counts what remains, refuses the last with keepOne, and ignores other users', async () => {
+    const u = await givenUser(store());
+    const other = await givenUser(store());
+    const [a, b] = [aTotpMethod(u.id), aWebAuthnMethod(u.id)];
+    for (const m of [a, b]) await methods().insert(m);
+    expect(await methods().deleteOwned(a.id, other.id, false)).toEqual({ outcome: 'not_found', remaining: 0 });
+    expect(await methods().deleteOwned(a.id, u.id, true)).toEqual({ outcome: 'deleted', remaining: 1 });
+    expect(await methods().deleteOwned(b.id, u.id, true)).toEqual({ outcome: 'last', remaining: 1 });
+    expect((await methods().listForUser(u.id)).map((m) => m.id)).toEqual([b.id]);
+    expect(await methods().deleteOwned(b.id, u.id, false)).toEqual({ outcome: 'deleted', remaining: 0 });
+  });
+
+  it('two parallel deleteOwned of the last two methods with keepOne: exactly one succeeds', async () => {
+    for (let round = 0; round < 5; round++) {
+      const u = await givenUser(store());
+      const [a, b] = [aTotpMethod(u.id), aWebAuthnMethod(u.id)];
+      for (const m of [a, b]) await methods().insert(m);
+      const results = await Promise.all([methods().deleteOwned(a.id, u.id, true), methods().deleteOwned(b.id, u.id, true)]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(['deleted', 'last']);
+      expect(await methods().listForUser(u.id)).toHaveLength(1);
+    }
+  });
+
   it('advances the TOTP step only forward, and only on TOTP methods', async () => {
     const u = await givenUser(store());
     const m = aTotpMethod(u.id);

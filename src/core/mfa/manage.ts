@@ -52,12 +52,13 @@ async function wipeFactors(deps: CoreDeps, userId: string, ctx: Ctx, reason: str
 export async function removeMethod(deps: CoreDeps, user: User, session: Session, id: string, ctx: Ctx): Promise<Outcome<MfaMethod>> {
   const m = await ownMethod(deps, user, id);
   if (!m) return fail('not_found', 'no such method');
-  const methods = await deps.store.methods.listForUser(user.id);
-  const last = methods.length === 1;
-  if (last && policyRequiresMfa(await deps.policy(), user)) {
-    return fail('policy_violation', 'policy requires a second factor: add another method before removing this one');
-  }
-  if (!(await deps.store.methods.delete(id))) return fail('not_found', 'no such method');
+  // One atomic delete-and-count: two parallel removals of the last two methods cannot both
+  // succeed where policy requires MFA, and whichever leaves none wipes the rest.
+  const keepOne = policyRequiresMfa(await deps.policy(), user);
+  const result = await deps.store.methods.deleteOwned(id, user.id, keepOne);
+  if (result.outcome === 'not_found') return fail('not_found', 'no such method');
+  if (result.outcome === 'last') return fail('policy_violation', 'policy requires a second factor: add another method before removing this one');
+  const last = result.remaining === 0;
   if (last) await wipeFactors(deps, user.id, ctx, 'last_method_removed');
   await deps.store.sessions.revokeAllForUser(user.id, ctx.now, session.id);
   await audit(deps.store, ctx, EVENT.methodRemoved, user.id, { method: m.type, method_id: id, name: m.name, last });

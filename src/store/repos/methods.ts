@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { MethodsRepo } from '../../core/ports.js';
 import type { MfaMethod, MfaMethodType, TotpAlgorithm } from '../../core/types.js';
 import type { MfaMethodsTable } from '../schema.js';
-import { affected, parseJsonOrNull, toBoolOrNull, type RepoDeps } from './codec.js';
+import { affected, inTransaction, lockUser, parseJsonOrNull, toBoolOrNull, type RepoDeps } from './codec.js';
 
 function toMethod(r: Selectable<MfaMethodsTable>): MfaMethod {
   return {
@@ -28,7 +28,7 @@ function toMethod(r: Selectable<MfaMethodsTable>): MfaMethod {
   };
 }
 
-export function createMethodsRepo({ db }: RepoDeps): MethodsRepo {
+export function createMethodsRepo({ db, dialect }: RepoDeps): MethodsRepo {
   return {
     async insert(m) {
       await db
@@ -85,6 +85,25 @@ export function createMethodsRepo({ db }: RepoDeps): MethodsRepo {
 
     async delete(id) {
       return affected(await db.deleteFrom('mfa_methods').where('id', '=', id).executeTakeFirst()) === 1;
+    },
+
+    async deleteOwned(id, userId, keepOne) {
+      const last = new Error('last method');
+      try {
+        return await inTransaction(db, async (trx) => {
+          // Lock first on PostgreSQL; on SQLite the DELETE makes this the one writer.
+          await lockUser(trx, dialect, userId);
+          const n = affected(await trx.deleteFrom('mfa_methods').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst());
+          const row = await trx.selectFrom('mfa_methods').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+          const remaining = Number(row.n);
+          if (n === 0) return { outcome: 'not_found' as const, remaining };
+          if (keepOne && remaining === 0) throw last;
+          return { outcome: 'deleted' as const, remaining };
+        });
+      } catch (err) {
+        if (err === last) return { outcome: 'last' as const, remaining: 1 };
+        throw err;
+      }
     },
 
     async deleteAllForUser(userId) {
