@@ -289,6 +289,11 @@ export interface EnforcementRepo {
    * has no method and no start yet, in one statement. Answers how many started.
    */
   startGrace(audience: MfaAudience, now: number): Promise<number>;
+  /**
+   * Forget the grace start of every user outside `audience` (no longer required to use MFA),
+   * so a later requirement starts a full grace period again. Answers how many.
+   */
+  endGrace(audience: MfaAudience): Promise<number>;
   /** Enabled users of `audience` without a method whose grace started in [from, to), by id after `afterId`. */
   unenrolledStartedBetween(audience: MfaAudience, from: number, to: number, page: { afterId?: string; limit: number }): Promise<User[]>;
   /** Claim the `kind` reminder of `deadline` for the user: true for exactly one caller. */

@@ -6,11 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Store } from '../core/ports.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
+import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; unset or empty: SQLite in `dataDir`. */
@@ -53,7 +54,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
   if (url !== '' && !isPostgresUrl(url)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use the embedded SQLite)');
   }
-  const opened = url !== '' ? openPostgres(url) : openSqlite(opts.dataDir);
+  const opened = url !== '' ? await openPostgres(url) : openSqlite(opts.dataDir);
   try {
     if (opts.migrate ?? true) await migrateToLatest(opened.db, opened.dialect);
     else await opened.store.ping();
@@ -81,6 +82,8 @@ function openSqlite(dataDir: string): OpenedStore {
   // NORMAL is durable across application crashes in WAL mode; only a power loss may drop the
   // last commits (sqlite.org/pragma.html#pragma_synchronous).
   sqlite.pragma('synchronous = NORMAL');
+  // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
+  cachePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return assemble(db, 'sqlite', { sqlite });
 }
@@ -92,7 +95,9 @@ function parseInt8(value: string): number {
   return n;
 }
 
-function openPostgres(connectionString: string): OpenedStore {
+async function openPostgres(connectionString: string): Promise<OpenedStore> {
+  // Loaded only for PostgreSQL, so an embedded (SQLite) process does not carry the driver.
+  const { default: pg } = await import('pg');
   const pgPool = new pg.Pool({
     connectionString,
     max: PG_POOL_MAX,

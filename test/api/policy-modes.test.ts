@@ -37,7 +37,7 @@ describe.each([
     await givenAccount(t, emails.plain);
     await givenAccount(t, emails.admin, ['admin']);
     await givenAccount(t, emails.finance, ['finance', 'staff']);
-    const changedAt = await setPolicy({ ...policy, grace_period_days: 5 });
+    const changedAt = await setPolicy({ ...(policy as Partial<Policy>), grace_period_days: 5 });
     t.clock.advance(DAY);
     for (const who of ['plain', 'admin', 'finance'] as const) {
       const res = await login(t, emails[who]);
@@ -55,6 +55,38 @@ describe.each([
         expect(status.body.enroll_by, who).toBeUndefined();
       }
     }
+    await setPolicy({ require_mfa: 'off', roles: [] });
+  });
+});
+
+describe('grace periods follow the policy', () => {
+  it('a user no longer required loses the deadline; required again, gets a full grace period', async () => {
+    const email = freshEmail('onoff');
+    await givenAccount(t, email, ['finance']);
+    await setPolicy({ require_mfa: 'roles', roles: ['finance'], grace_period_days: 7 });
+    t.clock.advance(10 * DAY);
+    expect((await login(t, email)).body.mfa_enrollment_required).toBe(true);
+    await setPolicy({ require_mfa: 'off', roles: [] });
+    t.clock.advance(DAY);
+    const again = await setPolicy({ require_mfa: 'all' });
+    const res = await login(t, email);
+    expect(res.body.mfa_enrollment_required).toBeUndefined();
+    expect(res.body.enroll_by).toBe(new Date(again + 7 * DAY).toISOString());
+    await setPolicy({ require_mfa: 'off' });
+  });
+
+  it('a role given by an admin starts the grace period at once; taken away, ends it', async () => {
+    await setPolicy({ require_mfa: 'roles', roles: ['finance'], grace_period_days: 7 });
+    const email = freshEmail('promoted');
+    const id = await givenAccount(t, email);
+    const token = await loginWithTotp(t, boss.email, boss.secret);
+    const at = t.clock.now();
+    expect((await call(t.app, 'PATCH', `/admin/users/${id}`, { token, body: { roles: ['finance'] } })).status).toBe(200);
+    t.clock.advance(DAY);
+    expect((await login(t, email)).body.enroll_by).toBe(new Date(at + 7 * DAY).toISOString());
+    const token2 = await loginWithTotp(t, boss.email, boss.secret);
+    expect((await call(t.app, 'PATCH', `/admin/users/${id}`, { token: token2, body: { roles: [] } })).status).toBe(200);
+    expect((await t.composed.deps.core.store.users.byId(id))!.mfaRequiredSince).toBeNull();
     await setPolicy({ require_mfa: 'off', roles: [] });
   });
 });

@@ -3,7 +3,7 @@ import type { CoreDeps } from '../deps.js';
 import { DEFAULT_POLICY } from '../policy.js';
 import { fail, ok, type Outcome } from '../result.js';
 import { MFA_METHOD_TYPES, VERIFY_METHODS, type Ctx, type Policy, type User } from '../types.js';
-import { mfaAudience } from './audience.js';
+import { alignGracePeriods } from './grace.js';
 
 /**
  * The stored policy, read now rather than through `deps.policy()`'s per-process cache (an admin
@@ -31,7 +31,7 @@ function problemOf(p: Policy): { field: string; detail: string } | undefined {
 /**
  * Change the policy (PUT /admin/policy): the fields given replace the stored ones, the rest
  * stay. Audited with the old and new values. Users the new policy requires to use MFA start
- * their grace period now, so a deadline counts from the change that set it.
+ * their grace period now, so a deadline counts from the change that set it (core/admin/grace.ts).
  *
  * Every process sees the change within compose.ts's policy cache lifetime (1 s); this process
  * at once (compose.ts observes `policy.put` and caches what was saved).
@@ -46,7 +46,7 @@ export async function updatePolicy(deps: CoreDeps, admin: User, patch: Partial<P
   if (problem) return fail('validation_failed', problem.detail, { field: problem.field });
   await deps.store.policy.put(next, ctx.now);
   await audit(deps.store, ctx, EVENT.policyUpdated, null, { old, new: next }, admin.id);
-  await deps.store.enforcement.startGrace(mfaAudience(next), ctx.now);
+  await alignGracePeriods(deps, next, ctx.now);
   return ok(next);
 }
 

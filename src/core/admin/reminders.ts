@@ -3,6 +3,7 @@ import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import type { Ctx, User } from '../types.js';
 import { mfaAudience } from './audience.js';
+import { alignGracePeriods } from './grace.js';
 
 const DAY_MS = 86_400_000;
 /** Users per query: the job never holds more than this in memory. */
@@ -32,15 +33,15 @@ export interface ReminderRun {
  * reminder is claimed by a conditional UPDATE in the same transaction that queues the mail, so
  * each (user, kind, deadline) is mailed exactly once.
  *
- * It also starts the grace period of users who came into the policy's audience without the
- * policy changing (a new role, a new account under `all`), so their deadline runs and reminders
- * follow, whether or not they sign in.
+ * It also aligns grace periods with the policy (core/admin/grace.ts) for changes made without
+ * the policy changing (a new account under `all`, a role given elsewhere), so their deadline
+ * runs and reminders follow, whether or not they sign in.
  */
 export async function runEnrollmentReminders(deps: CoreDeps, now: number): Promise<ReminderRun> {
   const policy = await deps.policy();
   const audience = mfaAudience(policy);
-  if (audience.kind === 'none') return { started: 0, sent: 0 };
-  const started = await deps.store.enforcement.startGrace(audience, now);
+  const started = await alignGracePeriods(deps, policy, now);
+  if (audience.kind === 'none') return { started, sent: 0 };
   const graceMs = policy.grace_period_days * DAY_MS;
   // Deadlines in (now, now + 3 days] <=> grace started in (now - grace, now + 3 days - grace].
   const from = now - graceMs + 1;

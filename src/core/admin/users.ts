@@ -4,7 +4,7 @@ import type { CoreDeps } from '../deps.js';
 import { resetMfa } from '../mfa/manage.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { Ctx, MfaMethodType, User } from '../types.js';
-import { mfaAudience } from './audience.js';
+import { alignGracePeriods } from './grace.js';
 
 /** A user as an administrator sees it: the account and which kinds of factor it has. */
 export interface AdminUserView {
@@ -17,9 +17,9 @@ export async function withMethodTypes(deps: Pick<CoreDeps, 'store'>, users: User
   return users.map((user) => ({ user, methods: types[user.id] ?? [] }));
 }
 
-/** A new role may bring a user under the policy: start that grace period now, not at the next job run. */
-async function startGraceIfRequired(deps: CoreDeps, now: number): Promise<void> {
-  await deps.store.enforcement.startGrace(mfaAudience(await deps.policy()), now);
+/** A role may bring a user under the policy or out of it: now, not at the next job run. */
+async function alignGrace(deps: CoreDeps, now: number): Promise<void> {
+  await alignGracePeriods(deps, await deps.policy(), now);
 }
 
 /** POST /admin/users: an account made by an administrator (open registration does not matter). */
@@ -31,7 +31,7 @@ export async function createUserByAdmin(
 ): Promise<Outcome<User>> {
   const out = await createAccount(deps, input, ctx, { selfService: false, actorId: admin.id });
   if (!out.ok) return out;
-  await startGraceIfRequired(deps, ctx.now);
+  await alignGrace(deps, ctx.now);
   return ok(out.value.user);
 }
 
@@ -60,7 +60,7 @@ export async function updateUserByAdmin(
   if (roles !== undefined && JSON.stringify(before.roles) !== JSON.stringify(after.roles)) changes.roles = { old: before.roles, new: after.roles };
   if (before.disabled !== after.disabled) changes.disabled = { old: before.disabled, new: after.disabled };
   await audit(deps.store, ctx, EVENT.userUpdated, id, { changes, sessions_ended: sessionsEnded }, admin.id);
-  if (changes.roles || changes.disabled) await startGraceIfRequired(deps, ctx.now);
+  if (changes.roles || changes.disabled) await alignGrace(deps, ctx.now);
   return ok((await withMethodTypes(deps, [after]))[0]);
 }
 

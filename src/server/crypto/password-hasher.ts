@@ -1,10 +1,13 @@
 /**
  * Password hashing with argon2id (@node-rs/argon2). Hashing and verifying run on the libuv
- * thread pool, so a login never blocks the event loop.
+ * thread pool, so a login never blocks the event loop; a gate keeps at most one per core
+ * running (see `maxConcurrent`).
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { PasswordHasher } from '../../core/ports.js';
+import { createGate } from './gate.js';
 
 /**
  * @node-rs/argon2's `Algorithm.Argon2id`. Its type is an ambient `const enum`, which
@@ -19,6 +22,16 @@ export interface PasswordHasherOptions {
   timeCost?: number;
   /** Lanes. @default 1 */
   parallelism?: number;
+  /**
+   * Hashes and verifies computed at once; more wait their turn. One argon2id computation with
+   * one lane keeps one core busy, so running more than the cores can serve adds no throughput
+   * (measured: bench/README.md) but costs `memoryCost` each (4 at once on the default libuv
+   * pool: 76 MiB instead of 38 on two cores), lets the hashes crowd the event loop off the
+   * CPU, and fills every libuv thread, so file and WebCrypto work (the JWT signature) would
+   * queue behind them.
+   * @default os.availableParallelism()
+   */
+  maxConcurrent?: number;
 }
 
 /**
@@ -51,12 +64,13 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}): ServerPa
     timeCost: opts.timeCost ?? ARGON2_DEFAULTS.timeCost,
     parallelism: opts.parallelism ?? ARGON2_DEFAULTS.parallelism,
   };
+  const gated = createGate(opts.maxConcurrent ?? availableParallelism());
 
-  const hashPassword = (password: string): Promise<string> => hash(normalize(password), params);
+  const hashPassword = (password: string): Promise<string> => gated(() => hash(normalize(password), params));
 
   const verifyPassword = async (stored: string, password: string): Promise<boolean> => {
     try {
-      return await verify(stored, normalize(password));
+      return await gated(() => verify(stored, normalize(password)));
     } catch {
       // A malformed or foreign hash string is a wrong password, never a 500.
       return false;

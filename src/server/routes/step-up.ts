@@ -16,8 +16,9 @@ export function stepUpRoutes(app: FastifyInstance, deps: ServerDeps): void {
       tags: ['mfa'],
       summary: 'Confirm a second factor (or, without MFA, the password) for this session',
       description:
-        'Performs the step-up check alone: afterwards the session counts as recently verified for ' +
-        '`step_up_max_age_s` (sensitive actions, and admin routes where policy requires MFA of admins).',
+        'Performs the step-up check alone: after a second factor the session counts as recently verified for ' +
+        '`step_up_max_age_s` (sensitive actions, and admin routes where policy requires MFA of admins). ' +
+        'A `password` (users without MFA) is checked but remembers nothing: such sessions have no second factor to refresh.',
       body: z.object(StepUpFields).strict(),
       response: { 204: z.null(), ...problems(400, 401, 403, 429) },
     },

@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import type { EnforcementRepo } from '../../core/ports.js';
 import { inAudience, WITHOUT_METHODS } from './audience-sql.js';
 import { affected, type RepoDeps } from './codec.js';
@@ -20,6 +21,13 @@ export function createEnforcementRepo({ db, dialect }: RepoDeps): EnforcementRep
         .where(inAudience(dialect, audience))
         .executeTakeFirst();
       return affected(r);
+    },
+
+    async endGrace(audience) {
+      if (audience.kind === 'all') return 0;
+      let q = db.updateTable('users').set({ mfa_required_since: null }).where('mfa_required_since', 'is not', null);
+      if (audience.kind === 'roles') q = q.where(sql<SqlBool>`not (${inAudience(dialect, audience)})`);
+      return affected(await q.executeTakeFirst());
     },
 
     async unenrolledStartedBetween(audience, from, to, { afterId, limit }) {

@@ -23,6 +23,12 @@ function detailsText(details: AuditEvent['details']): string {
     .join(', ');
 }
 
+/** A long id shortened for the table; the whole id stays available on hover and to copy. */
+function shortId(id: string | null | undefined) {
+  if (!id) return '—';
+  return id.length <= 10 ? id : <abbr title={id}>{id.slice(0, 8)}…</abbr>;
+}
+
 /** Security or audit events as a table that scrolls sideways on a narrow screen. */
 export function EventTable({ events, showUser = false, caption }: { events: AuditEvent[]; showUser?: boolean; caption: string }) {
   return (
@@ -46,8 +52,8 @@ export function EventTable({ events, showUser = false, caption }: { events: Audi
               <td>
                 <span title={e.type}>{humanizeEventType(e.type)}</span>
               </td>
-              {showUser && <td className="mono">{e.user_id ?? '—'}</td>}
-              {showUser && <td className="mono">{e.actor_id ?? '—'}</td>}
+              {showUser && <td className="mono">{shortId(e.user_id)}</td>}
+              {showUser && <td className="mono">{shortId(e.actor_id)}</td>}
               <td>
                 {e.ip ?? '—'}
                 {e.user_agent && <span className="item-meta">{describeUserAgent(e.user_agent)}</span>}

@@ -233,7 +233,7 @@ export const en = {
 
   'disable.title': 'Turn off two-step verification',
   'disable.explain': 'This removes every method and backup code. Only your password will protect your account.',
-  'disable.requiredExplain': 'Your organisation requires two-step verification, so it cannot be turned off. You can still add or replace methods.',
+  'disable.requiredExplain': 'Your organisation requires two-step verification, so it cannot be turned off here. You can still add or replace methods.',
   'disable.button': 'Turn off',
   'disable.confirmTitle': 'Turn off two-step verification?',
   'disable.confirmText': 'All methods and backup codes will be removed. You can set it up again at any time.',

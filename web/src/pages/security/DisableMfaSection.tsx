@@ -12,9 +12,11 @@ export function DisableMfaSection({ required, onDisabled }: { required: boolean;
     <section className="card card-danger" aria-labelledby="disable-title">
       <h2 id="disable-title">{t('disable.title')}</h2>
       <p>{required ? t('disable.requiredExplain') : t('disable.explain')}</p>
-      <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)} data-testid="mfa-disable">
-        {t('disable.button')}
-      </button>
+      {!required && (
+        <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)} data-testid="mfa-disable">
+          {t('disable.button')}
+        </button>
+      )}
       {confirming && (
         <ConfirmDialog
           title={t('disable.confirmTitle')}

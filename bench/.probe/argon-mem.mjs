@@ -1,0 +1,14 @@
+import { hash, verify } from '@node-rs/argon2';
+import { readFileSync } from 'node:fs';
+const conc = Number(process.argv[2] ?? 8);
+const rss = () => readFileSync('/proc/self/status', 'utf8').match(/VmRSS:\s+(\d+)|VmHWM:\s+(\d+)/g).join(' ');
+const params = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+console.log('start', rss());
+const h = await hash('password123', params);
+console.log('after 1 hash', rss());
+const end = performance.now() + 3000;
+let n = 0;
+await Promise.all(Array.from({ length: conc }, async () => { while (performance.now() < end) { await verify(h, 'password123'); n++; } }));
+console.log('after load conc', conc, n, rss());
+await new Promise(r => setTimeout(r, 2000));
+console.log('2s later', rss());

@@ -1,0 +1,1 @@
+export class Redis {}; export default Redis;

@@ -1,0 +1,1 @@
+export default { Pool: class {}, types: { getTypeParser(){} } };

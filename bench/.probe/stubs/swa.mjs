@@ -1,0 +1,1 @@
+export const verifyAuthenticationResponse=()=>{}; export const verifyRegistrationResponse=()=>{}; export const generateRegistrationOptions=()=>{}; export const generateAuthenticationOptions=()=>{};
