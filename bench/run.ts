@@ -5,8 +5,8 @@
  * not a test: the exit code is 0 whether targets pass or miss (non-zero only if it broke).
  *
  * Knobs (environment): BENCH_SECONDS (per timed scenario, default 10), BENCH_TOTP_VERIFIES
- * (MFA-pending tokens collected for scenario 4, warm-up included, default 5000), BENCH_USERS
- * (default 400). See bench/README.md.
+ * (MFA-pending tokens collected for scenario 4, warm-up included, default 4000), BENCH_USERS
+ * (default 200). See bench/README.md.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,9 +39,9 @@ const envInt = (name: string, dflt: number): number => {
 const CLIENTS = 8;
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const ARGON2_SECONDS = 5;
-const TOTP_TOKENS = envInt('BENCH_TOTP_VERIFIES', 5000);
+const TOTP_TOKENS = envInt('BENCH_TOTP_VERIFIES', 4000);
 const TOTP_WARMUP = Math.min(300, Math.floor(TOTP_TOKENS / 10));
-const USERS = envInt('BENCH_USERS', 400);
+const USERS = envInt('BENCH_USERS', 200);
 /** Enough methods that every banked token finds a fresh (method, step), plus one spare. */
 const METHODS_PER_USER = Math.ceil(Math.ceil(TOTP_TOKENS / USERS) / USES_PER_METHOD) + 1;
 
@@ -108,7 +108,7 @@ const json = (r: LoadResult) => ({
 async function main(): Promise<void> {
   const cpus = os.cpus();
   log(`Twofold bench: ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()} ${os.release()}`);
-  log(`${CLIENTS} clients, ${SECONDS} s per timed scenario, SQLite, server = node bin/twofold.js serve (LOG_LEVEL=warn)`);
+  log(`${CLIENTS} clients, ${SECONDS} s per timed scenario, SQLite, load average ${os.loadavg()[0].toFixed(2)} at start`);
   for (const p of PEERS) log(p);
 
   heading('1. raw argon2id verify rate (separate process, the service hasher and parameters)');
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const pollHttp = createHttpClient(server.port, 1);
   const phases: Record<string, PhaseUsage> = {};
   try {
-    log(`\nserver pid ${server.pid} on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
+    log(`\nserver: ${server.command} (LOG_LEVEL=warn), pid ${server.pid} on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
 
     heading(`set-up: ${USERS} users with ${METHODS_PER_USER} TOTP methods each (untimed)`);
     rss.begin();
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const result = {
       at: new Date().toISOString(),
       machine: { cpus: cpus.length, model: cpus[0]?.model ?? null, node: process.version, platform: `${os.platform()} ${os.release()}` },
-      config: { clients: CLIENTS, seconds: SECONDS, users: USERS, totp_methods_per_user: METHODS_PER_USER, totp_tokens: TOTP_TOKENS, totp_warmup: TOTP_WARMUP, database: 'sqlite' },
+      config: { server: server.command, clients: CLIENTS, seconds: SECONDS, users: USERS, totp_methods_per_user: METHODS_PER_USER, totp_tokens: TOTP_TOKENS, totp_warmup: TOTP_WARMUP, database: 'sqlite' },
       scenarios: {
         argon2_raw_verify: { rate: round(argon2.rate), verifies: argon2.verifies, elapsed_s: round(argon2.elapsedS), params: argon2.params, other_processes_cores: round(argon2.otherCores) },
         healthz_alone_1: json(healthz1),

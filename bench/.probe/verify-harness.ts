@@ -58,6 +58,17 @@ if (process.env.TRACE_SQL) {
 const inspector = await import('node:inspector');
 let session: import('node:inspector').Session | null = null;
 if (process.env.PROF) { session = new inspector.Session(); session.connect(); await new Promise((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', r))); }
+const sqlTimes = new Map<string, { n: number; ms: number }>();
+if (process.env.SQL_TIME) {
+  const Db = (await import('better-sqlite3')).default as unknown as new (f: string) => { prepare(s: string): { constructor: { prototype: Record<string, (...a: unknown[]) => unknown> } } };
+  const proto = new Db(':memory:').prepare('select 1').constructor.prototype;
+  for (const m of ['run', 'all', 'get']) {
+    const orig = proto[m];
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      const t = performance.now(); try { return orig.apply(this, a); } finally { const e = sqlTimes.get(this.source) ?? { n: 0, ms: 0 }; e.n++; e.ms += performance.now() - t; sqlTimes.set(this.source, e); }
+    };
+  }
+}
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let ok = 0;
@@ -72,6 +83,7 @@ await Promise.all(Array.from({ length: 8 }, async () => {
 const el = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 console.log(`ok ${ok}/${N} in ${el.toFixed(0)} ms: ${(ok / el * 1000).toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms/req`);
+if (sqlTimes.size) { let tot = 0; for (const [k, v] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms)) { tot += v.ms; console.log((v.ms / v.n * 1000).toFixed(1).padStart(7), 'us', String(v.n).padStart(6), k.replace(/\s+/g, ' ').slice(0, 110)); } console.log('sql total per request us', (tot / N * 1000).toFixed(0)); }
 if (session) {
   const { writeFileSync } = await import('node:fs');
   await new Promise<void>((r) => session!.post('Profiler.stop', (err, res) => { writeFileSync(process.env.PROF!, JSON.stringify((res as { profile: unknown }).profile)); r(); }));

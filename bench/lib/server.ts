@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpClient } from './http.js';
 
 export interface ServerProcess {
+  /** How it was started, for the report. */
+  command: string;
   pid: number;
   port: number;
   dataDir: string;
@@ -76,9 +78,12 @@ export async function startServer(repoRoot: string, extraEnv: Record<string, str
 
   // Output goes to a file, never a pipe: a pipe nobody reads would block the server's stdout.
   const fd = openSync(logFile, 'a');
-  // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // For experiments (bench/README.md): BENCH_SERVER_NODE_ARGS passes flags to the server's node
+  // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_SERVER_ENTRY runs another entry point
+  // than the operator's `bin/twofold.js` (e.g. a compiled build). The figures are then theirs.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/twofold.js', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', fd, fd] });
+  const entry = process.env.BENCH_SERVER_ENTRY || 'bin/twofold.js';
+  const child = spawn(process.execPath, [...nodeArgs, entry, 'serve'], { cwd: repoRoot, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start the server process');
@@ -110,6 +115,7 @@ export async function startServer(repoRoot: string, extraEnv: Record<string, str
   };
 
   return {
+    command: ['node', ...nodeArgs, entry, 'serve'].join(' '),
     pid,
     port,
     dataDir,

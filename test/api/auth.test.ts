@@ -175,6 +175,12 @@ describe('sessions, refresh and logout', () => {
     expect((await call(t.app, 'GET', '/auth/sessions', { token: b.access })).status).toBe(200);
   });
 
+  it('authenticates before validating: no session and a bad body is 401, not 400', async () => {
+    const res = await call(t.app, 'POST', '/auth/password/change', { body: { current_password: 42 } });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('unauthenticated');
+  });
+
   it('rejects a missing, malformed or forged bearer token', async () => {
     expect((await call(t.app, 'GET', '/auth/sessions')).body.code).toBe('unauthenticated');
     expect((await call(t.app, 'GET', '/auth/sessions', { headers: { authorization: 'Basic abc' } })).status).toBe(401);

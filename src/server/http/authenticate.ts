@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { isLive } from '../../core/auth/sessions.js';
 import type { Failure } from '../../core/result.js';
 import type { Session, User } from '../../core/types.js';
@@ -69,10 +69,12 @@ function isFailure(x: AuthState | Failure): x is Failure {
 }
 
 /**
- * Guard for routes that need a full session. `enrollment: true` also admits the restricted
+ * Guard for routes that need a full session. Run at `onRequest`, before the body is parsed or
+ * validated: a caller without a session learns nothing about what the route accepts.
+ * `enrollment: true` also admits the restricted
  * session of a user whom policy forces to enrol (API.md "Administration").
  */
-export function requireSession(deps: ServerDeps, opts: { enrollment?: boolean; admin?: boolean } = {}): preHandlerAsyncHookHandler {
+export function requireSession(deps: ServerDeps, opts: { enrollment?: boolean; admin?: boolean } = {}): onRequestAsyncHookHandler {
   return async function guard(request: FastifyRequest, reply: FastifyReply) {
     const result = await authenticate(deps, request);
     if (isFailure(result)) return sendProblem(reply, result);

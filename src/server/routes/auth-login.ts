@@ -107,7 +107,7 @@ export function authLoginRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/auth/logout', {
-    preHandler: requireSession(deps, { enrollment: true }),
+    onRequest: requireSession(deps, { enrollment: true }),
     schema: { tags, summary: 'End this session', body: z.object({}).strict().nullish(), response: { 204: z.null(), ...problems(401) } },
   }, async (request, reply) => {
     await endSession(deps.core, authOf(request).session, ctxOf(request, deps.clock));

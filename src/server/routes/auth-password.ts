@@ -40,7 +40,7 @@ export function authPasswordRoutes(app: FastifyInstance, deps: ServerDeps): void
   });
 
   r.post('/auth/password/change', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: {
       tags,
       summary: 'Change the password (step-up); other sessions end',

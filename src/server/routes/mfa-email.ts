@@ -19,7 +19,7 @@ export function mfaEmailRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const session = requireSession(deps, { enrollment: true });
 
   r.post('/mfa/email/setup', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: "Mail a code to the account's address (nothing is active until verified)",
@@ -40,7 +40,7 @@ export function mfaEmailRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/mfa/email/verify', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Activate email codes with the code that was mailed',

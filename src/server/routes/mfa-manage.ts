@@ -26,7 +26,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const session = requireSession(deps);
 
   r.get('/mfa/status', {
-    preHandler: enrolment,
+    onRequest: enrolment,
     schema: {
       tags,
       summary: 'MFA status of the caller',
@@ -53,7 +53,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.patch('/mfa/methods/:id', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Rename a method', params: IdParams, body: z.object({ name: Name }).strict(), response: { 200: MethodSchema, ...problems(400, 401, 404) } },
   }, async (request, reply) => {
     const out = await renameMethod(deps.core, authOf(request).user, request.params.id, request.body.name, ctxOf(request, deps.clock));
@@ -62,7 +62,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.delete('/mfa/methods/:id', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Remove a method (step-up)', params: IdParams, body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 404, 429) } },
   }, async (request, reply) => {
     const step = await stepUp(deps, request, request.body ?? undefined);
@@ -75,7 +75,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/mfa/backup-codes/regenerate', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Replace all backup codes (step-up)', body: StepUpBody, response: { 200: z.object({ backup_codes: z.array(z.string()) }), ...problems(400, 401, 409, 429) } },
   }, async (request, reply) => {
     const step = await stepUp(deps, request, request.body ?? undefined);
@@ -87,7 +87,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/mfa/disable', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Remove every method and backup code (step-up)', body: StepUpBody, response: { 204: z.null(), ...problems(400, 401, 403, 429) } },
   }, async (request, reply) => {
     const step = await stepUp(deps, request, request.body ?? undefined);

@@ -20,7 +20,7 @@ export function mfaSmsRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const session = requireSession(deps, { enrollment: true });
 
   r.post('/mfa/sms/setup', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Text a code to a phone number (nothing is active until verified)',
@@ -41,7 +41,7 @@ export function mfaSmsRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/mfa/sms/verify', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Activate SMS codes with the code that was texted',

@@ -18,7 +18,7 @@ export function mfaTotpRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const session = requireSession(deps, { enrollment: true });
 
   r.post('/mfa/totp/setup', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Start enrolling an authenticator app (nothing is active until verified)',
@@ -55,7 +55,7 @@ export function mfaTotpRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.post('/mfa/totp/verify', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Activate the enrolment with a code from the app',

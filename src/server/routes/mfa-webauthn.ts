@@ -19,7 +19,7 @@ export function mfaWebAuthnRoutes(app: FastifyInstance, deps: ServerDeps): void 
   const session = requireSession(deps, { enrollment: true });
 
   r.post('/mfa/webauthn/register/options', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Start registering a security key or passkey (step-up when MFA is on)',
@@ -49,7 +49,7 @@ export function mfaWebAuthnRoutes(app: FastifyInstance, deps: ServerDeps): void 
   });
 
   r.post('/mfa/webauthn/register/verify', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Finish the registration with the browser\'s response',
@@ -68,7 +68,7 @@ export function mfaWebAuthnRoutes(app: FastifyInstance, deps: ServerDeps): void 
   });
 
   r.post('/mfa/step-up/webauthn/options', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: {
       tags,
       summary: 'Request options for a WebAuthn step-up',

@@ -32,7 +32,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const tags = ['sessions'];
 
   r.get('/auth/sessions', {
-    preHandler: requireSession(deps, { enrollment: true }),
+    onRequest: requireSession(deps, { enrollment: true }),
     schema: {
       tags,
       summary: "List the caller's live sessions",
@@ -53,7 +53,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.delete('/auth/sessions/:id', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: { tags, summary: 'Revoke one of the caller\'s sessions', params: z.object({ id: z.string().max(64) }), response: { 204: z.null(), ...problems(401, 404) } },
   }, async (request, reply) => {
     const out = await revokeOwnSession(deps.core, authOf(request).user.id, request.params.id, ctxOf(request, deps.clock));
@@ -62,7 +62,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.get('/me/security-events', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: {
       tags: ['me'],
       summary: "The caller's own audit trail, newest first",
@@ -78,7 +78,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   r.get('/me', {
-    preHandler: requireSession(deps, { enrollment: true }),
+    onRequest: requireSession(deps, { enrollment: true }),
     schema: {
       tags: ['me'],
       summary: 'The caller',

@@ -18,7 +18,7 @@ export function stepUpChallengeRoutes(app: FastifyInstance, deps: ServerDeps): v
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/mfa/step-up/challenge', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: {
       tags: ['mfa'],
       summary: 'Send a step-up code by email or SMS',

@@ -11,7 +11,7 @@ export function stepUpRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/mfa/step-up', {
-    preHandler: requireSession(deps),
+    onRequest: requireSession(deps),
     schema: {
       tags: ['mfa'],
       summary: 'Confirm a second factor (or, without MFA, the password) for this session',

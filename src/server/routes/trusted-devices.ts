@@ -15,7 +15,7 @@ export function trustedDeviceRoutes(app: FastifyInstance, deps: ServerDeps): voi
   const session = requireSession(deps);
 
   r.get('/mfa/trusted-devices', {
-    preHandler: session,
+    onRequest: session,
     schema: {
       tags,
       summary: 'Browsers that skip the second factor',
@@ -34,7 +34,7 @@ export function trustedDeviceRoutes(app: FastifyInstance, deps: ServerDeps): voi
   });
 
   r.delete('/mfa/trusted-devices/:id', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Forget one trusted browser', params: z.object({ id: z.string().max(64) }), response: { 204: z.null(), ...problems(401, 404) } },
   }, async (request, reply) => {
     const out = await revokeTrustedDevice(deps.core, authOf(request).user.id, request.params.id, ctxOf(request, deps.clock));
@@ -43,7 +43,7 @@ export function trustedDeviceRoutes(app: FastifyInstance, deps: ServerDeps): voi
   });
 
   r.delete('/mfa/trusted-devices', {
-    preHandler: session,
+    onRequest: session,
     schema: { tags, summary: 'Forget every trusted browser', response: { 204: z.null(), ...problems(401) } },
   }, async (request, reply) => {
     await revokeAllTrustedDevices(deps.core, authOf(request).user.id, ctxOf(request, deps.clock), 'user_request');
