@@ -124,6 +124,21 @@ describe('a user policy requires to use MFA, who has none', () => {
     expect((await login(t, email)).body.enroll_by).toBe(new Date(first + 7 * DAY).toISOString());
   });
 
+  it('a session begun inside the grace period is restricted once the deadline passes', async () => {
+    await putPolicyDirectly(t, { require_mfa: 'all', grace_period_days: 7 });
+    const email = freshEmail('outlives');
+    await givenAccount(t, email);
+    const res = await login(t, email);
+    expect(res.body.enroll_by).toBeDefined();
+    expect((await call(t.app, 'GET', '/me/security-events', { token: res.body.access_token })).status).toBe(200);
+    t.clock.advance(7 * DAY + 1000);
+    const refreshed = await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: res.body.refresh_token } });
+    const token = refreshed.body.access_token;
+    const out = await call(t.app, 'GET', '/me/security-events', { token });
+    expect([out.status, out.body.code]).toEqual([403, 'policy_violation']);
+    expect((await call(t.app, 'GET', '/mfa/status', { token })).status).toBe(200);
+  });
+
   it('after the deadline: an enrolment-only session, refused everywhere but enrolment (403 policy_violation)', async () => {
     await putPolicyDirectly(t, { require_mfa: 'all', grace_period_days: 7 });
     const email = freshEmail('late');

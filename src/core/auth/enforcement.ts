@@ -24,3 +24,15 @@ export async function enforcementFor(deps: CoreDeps, user: User, now: number): P
   const enrollBy = enrollDeadline(policy, since);
   return now < enrollBy ? { state: 'grace', enrollBy } : { state: 'enrollment_only', enrollBy };
 }
+
+/**
+ * Whether a live session must be treated as enrolment-only now: a session begun inside the grace
+ * period does not outlive the deadline as a full one (refresh tokens last 30 days). Cheap for
+ * everyone else: it reads the methods only for a user whose deadline has passed.
+ */
+export async function deadlinePassedWithoutMfa(deps: CoreDeps, user: User, now: number): Promise<boolean> {
+  if (user.mfaRequiredSince === null) return false;
+  const policy = await deps.policy();
+  if (!policyRequiresMfa(policy, user) || now < enrollDeadline(policy, user.mfaRequiredSince)) return false;
+  return (await deps.store.methods.listForUser(user.id)).length === 0;
+}

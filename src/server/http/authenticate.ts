@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { deadlinePassedWithoutMfa } from '../../core/auth/enforcement.js';
 import { isLive } from '../../core/auth/sessions.js';
 import type { Failure } from '../../core/result.js';
 import type { Session, User } from '../../core/types.js';
@@ -61,6 +62,7 @@ export async function authenticate(deps: ServerDeps, request: FastifyRequest): P
   const user = await deps.core.store.users.byId(claims.sub);
   if (!user || user.disabled) return { code: 'unauthenticated', detail: 'session has ended' };
   if (now - session.lastUsedAt > TOUCH_EVERY_MS) await deps.core.store.sessions.touch(session.id, now);
+  if (!session.enrollmentOnly && (await deadlinePassedWithoutMfa(deps.core, user, now))) session.enrollmentOnly = true;
   return { user, session, via };
 }
 
