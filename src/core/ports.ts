@@ -116,7 +116,8 @@ export type LimitBucket =
   | 'mfa_user'
   | 'otp_send_hour'
   | 'otp_send_gap'
-  | 'password_forgot';
+  | 'password_forgot'
+  | 'passkey_options_ip';
 
 export interface UsersRepo {
   create(user: User): Promise<void>;
@@ -334,7 +335,13 @@ export interface KeyIdsRepo {
   add(kid: string, now: number): Promise<void>;
 }
 
+export interface PurgeRepo {
+  /** Delete rows that ended before `before` (expired, revoked, delivered); answers counts by table. */
+  purgeExpired(before: number): Promise<Record<string, number>>;
+}
+
 export interface Store {
+  purge: PurgeRepo;
   keyIds: KeyIdsRepo;
   users: UsersRepo;
   sessions: SessionsRepo;

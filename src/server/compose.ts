@@ -16,6 +16,7 @@ import { defaultFactors } from './factors.js';
 import { loadKeyIds } from './key-ids.js';
 import { followRotations } from './key-rotation.js';
 import { enrollmentReminderJob } from './jobs/enrollment-reminders.js';
+import { purgeJob } from './jobs/purge.js';
 import { countSecurityEvent, createMetrics } from './metrics.js';
 import { observeStore } from './observed-store.js';
 
@@ -145,6 +146,7 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
       },
     };
     const reminders = enrollmentReminderJob(deps, opts.log);
+    const purge = purgeJob(deps, opts.log);
     const refreshKeys = async (): Promise<void> => {
       keyring.setKids(await store.keyIds.list());
       await jwt.reload();
@@ -157,6 +159,7 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
       start: () => {
         worker.start();
         reminders.start();
+        purge.start();
         keyTimer ??= setInterval(() => {
           refreshKeys().catch((err: unknown) => opts.log.warn({ err }, 'could not refresh the keys; will retry'));
         }, opts.keyRefreshMs ?? KEY_REFRESH_MS);
@@ -165,6 +168,7 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
       close: async () => {
         clearInterval(keyTimer);
         await reminders.stop();
+        await purge.stop();
         await worker.stop();
         if ('close' in mailer && typeof mailer.close === 'function') mailer.close();
         redis?.disconnect();
@@ -197,5 +201,9 @@ export function budgetOf(bucket: LimitBucket, policy: Policy): Budget {
       return { points: 1, durationS: 30 };
     case 'password_forgot':
       return { points: 5, durationS: 3600 };
+    case 'passkey_options_ip':
+      // Unauthenticated and each one stores a challenge: 60 a minute per address is plenty for
+      // autofill on a shared office IP, and bounds what a flood can write.
+      return { points: 60, durationS: 60 };
   }
 }

@@ -15,6 +15,7 @@ import { createOtpChallengesRepo } from './repos/otp-challenges.js';
 import { createOutboxRepo } from './repos/outbox.js';
 import { createPasswordResetsRepo } from './repos/password-resets.js';
 import { createPolicyRepo } from './repos/policy.js';
+import { createPurgeRepo } from './repos/purge.js';
 import { createRefreshTokensRepo } from './repos/refresh-tokens.js';
 import { createSessionsRepo } from './repos/sessions.js';
 import { createSigningKeysRepo } from './repos/signing-keys.js';
@@ -33,6 +34,7 @@ import { createWebAuthnChallengesRepo } from './repos/webauthn-challenges.js';
 export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close: () => Promise<void> = async () => {}): Store {
   const deps: RepoDeps = { db, dialect };
   const store: Store = {
+    purge: createPurgeRepo(deps),
     keyIds: createKeyIdsRepo(deps),
     users: createUsersRepo(deps),
     sessions: createSessionsRepo(deps),

@@ -1,6 +1,7 @@
 import { audit, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { fail, ok, type Outcome } from '../result.js';
+import type { Store } from '../ports.js';
 import { newSecret } from '../tokens.js';
 import type { Acr, Amr, Ctx, Session, User } from '../types.js';
 
@@ -15,9 +16,9 @@ export interface TokenGrant {
 
 const REFRESH_PURPOSE = 'refresh';
 
-async function issueRefresh(deps: CoreDeps, session: Session, now: number): Promise<string> {
+async function issueRefresh(deps: CoreDeps, session: Session, now: number, store: Store = deps.store): Promise<string> {
   const token = newSecret(deps.random);
-  await deps.store.refreshTokens.insert({
+  await store.refreshTokens.insert({
     hash: deps.secrets.hash(REFRESH_PURPOSE, token),
     sessionId: session.id,
     createdAt: now,
@@ -27,13 +28,25 @@ async function issueRefresh(deps: CoreDeps, session: Session, now: number): Prom
   return token;
 }
 
-/** Start a session for a user who has signed in, and issue its first tokens. */
-export async function startSession(
-  deps: CoreDeps,
-  user: User,
-  ctx: Ctx,
-  auth: { amr: Amr[]; acr: Acr; mfaVerified: boolean; enrollmentOnly?: boolean },
-): Promise<TokenGrant> {
+export interface SessionAuth {
+  amr: Amr[];
+  acr: Acr;
+  mfaVerified: boolean;
+  enrollmentOnly?: boolean;
+}
+
+/** A recorded session and its first refresh token, before the access token is signed. */
+export interface RecordedSession {
+  session: Session;
+  refreshToken: string;
+}
+
+/**
+ * Write a new session's rows: the session, the user's last login, the first refresh token.
+ * Pass the store of an open transaction (`startSession` opens one; `verifyLoginFactor` adds
+ * its own rows to it).
+ */
+export async function recordSession(deps: CoreDeps, store: Store, user: User, ctx: Ctx, auth: SessionAuth): Promise<RecordedSession> {
   const session: Session = {
     id: deps.random.uuid(),
     userId: user.id,
@@ -48,11 +61,28 @@ export async function startSession(
     mfaVerifiedAt: auth.mfaVerified ? ctx.now : null,
     enrollmentOnly: auth.enrollmentOnly ?? false,
   };
-  await deps.store.sessions.create(session);
-  await deps.store.users.setLastLogin(user.id, ctx.now);
-  const refreshToken = await issueRefresh(deps, session, ctx.now);
-  const { token, expiresIn } = await deps.signer.sign({ sub: user.id, sid: session.id, amr: session.amr, acr: session.acr }, ctx.now);
+  await store.sessions.create(session);
+  await store.users.setLastLogin(user.id, ctx.now);
+  const refreshToken = await issueRefresh(deps, session, ctx.now, store);
+  return { session, refreshToken };
+}
+
+/** Sign the access token of a recorded session: the grant the client receives. */
+export async function grantFor(deps: CoreDeps, user: User, recorded: RecordedSession, now: number): Promise<TokenGrant> {
+  const { session, refreshToken } = recorded;
+  const { token, expiresIn } = await deps.signer.sign({ sub: user.id, sid: session.id, amr: session.amr, acr: session.acr }, now);
   return { accessToken: token, expiresIn, refreshToken, session, user };
+}
+
+/**
+ * Start a session for a user who has signed in, and issue its first tokens. The rows go in
+ * one transaction: one commit instead of three (on SQLite each commit is a WAL write and a
+ * round of file locks; bench/README.md), and never a session without its refresh token. The
+ * signature comes after it, so the connection is not held while the key signs.
+ */
+export async function startSession(deps: CoreDeps, user: User, ctx: Ctx, auth: SessionAuth): Promise<TokenGrant> {
+  const recorded = await deps.store.transaction((store) => recordSession(deps, store, user, ctx, auth));
+  return grantFor(deps, user, recorded, ctx.now);
 }
 
 export function isLive(session: Session | undefined, now: number): session is Session {

@@ -38,9 +38,11 @@ export function authPasskeyRoutes(app: FastifyInstance, deps: ServerDeps): void 
       summary: 'Request options for passwordless sign-in with a passkey',
       description: 'No allowCredentials: the browser offers its discoverable credentials, also in autofill (`mediation: "conditional"`). User verification is required.',
       body: z.object({}).strict().nullish(),
-      response: { 200: RequestOptions, ...problems(400) },
+      response: { 200: RequestOptions, ...problems(400, 429) },
     },
   }, async (request, reply) => {
+    const budget = await deps.core.limiter.consume('passkey_options_ip', request.ip ?? 'unknown');
+    if (!budget.allowed) return sendProblem(reply, { code: 'rate_limited', detail: 'too many sign-in attempts from this address; try again later', retryAfterS: budget.retryAfterS });
     reply.header('Cache-Control', 'no-store');
     return (await passkeyOptions(deps.core, ctxOf(request, deps.clock))) as z.infer<typeof RequestOptions>;
   });
