@@ -1,1 +1,0 @@
-export class Redis {}; export default Redis;

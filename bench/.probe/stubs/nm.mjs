@@ -1,1 +1,0 @@
-export const createTransport=()=>({}); export default {createTransport(){}};

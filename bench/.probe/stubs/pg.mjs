@@ -1,1 +1,0 @@
-export default { Pool: class {}, types: { getTypeParser(){} } };

@@ -1,1 +1,0 @@
-export const verifyAuthenticationResponse=()=>{}; export const verifyRegistrationResponse=()=>{}; export const generateRegistrationOptions=()=>{}; export const generateAuthenticationOptions=()=>{};
