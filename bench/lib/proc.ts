@@ -27,8 +27,20 @@ function memStatus(pid: number): { rssKb: number; hwmKb: number } | null {
 
 /** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat). */
 export function processCpuS(pid: number | 'self'): number {
+  return statCpuS(`/proc/${pid}/stat`);
+}
+
+/**
+ * The same for one thread: the main thread's id is the process id, so this separates the
+ * event loop's CPU from the libuv pool's (argon2) and V8's helper threads.
+ */
+function mainThreadCpuS(pid: number): number {
+  return statCpuS(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuS(file: string): number {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(file, 'utf8');
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
@@ -67,6 +79,8 @@ export interface PhaseUsage {
   otherCores: number;
   /** Server CPU seconds used in the phase (for a per-request cost). */
   serverCpuS: number;
+  /** Of which the main thread (the event loop). */
+  serverMainCpuS: number;
 }
 
 export interface ProcMonitor {
@@ -83,7 +97,7 @@ export function monitorProcess(pid: number): ProcMonitor {
   let sampledMaxKb = 0;
   let overallKb = 0;
   let exact = false;
-  let start = { wall: 0, server: 0, bench: 0, machine: 0 };
+  let start = { wall: 0, server: 0, main: 0, bench: 0, machine: 0 };
   const sample = () => {
     const s = memStatus(pid);
     if (!s) return;
@@ -93,7 +107,7 @@ export function monitorProcess(pid: number): ProcMonitor {
   const timer = setInterval(sample, SAMPLE_EVERY_MS);
   timer.unref();
   sample();
-  const cpuNow = () => ({ wall: performance.now() / 1000, server: processCpuS(pid), bench: processCpuS('self'), machine: machineBusyS() });
+  const cpuNow = () => ({ wall: performance.now() / 1000, server: processCpuS(pid), main: mainThreadCpuS(pid), bench: processCpuS('self'), machine: machineBusyS() });
 
   return {
     begin() {
@@ -121,6 +135,7 @@ export function monitorProcess(pid: number): ProcMonitor {
         benchCores: bench / wallS,
         otherCores: other / wallS,
         serverCpuS: server,
+        serverMainCpuS: stop.main - start.main,
       };
     },
     overallPeakMb() {

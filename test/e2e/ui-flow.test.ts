@@ -4,12 +4,11 @@
  * passkeys, trusted browser, an admin's MFA reset and policy, and enforced enrolment.
  * Each page is photographed into test-results/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, browserSkipReason, isCI, launchBrowser, REPO_ROOT, screenshotter, startService, type RunningService, type VirtualAuthenticator } from '../helpers/browser.js';
+import { addVirtualAuthenticator, browserSkipReason, buildWebUi, isCI, launchBrowser, REPO_ROOT, screenshotter, startService, type RunningService, type VirtualAuthenticator } from '../helpers/browser.js';
 import { TotpSource } from './totp-source.js';
 import { answerStepUpIfAsked, ENROL_URL, expectMfaEnabled, runTotpWizard, SECURITY_URL, signInWithPassword, signOut, signUp, verifyWithCode } from './ui-steps.js';
 
@@ -59,11 +58,7 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
 
   beforeAll(async () => {
     if (reason) throw new Error(`CI=true and the browser flow cannot run: ${reason}`);
-    if (process.env.TWOFOLD_E2E_NO_BUILD !== '1') {
-      // vitest sets NODE_ENV=test, which would give a development React build.
-      const env = { ...process.env, NODE_ENV: 'production' };
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit', env });
-    }
+    await buildWebUi();
     service = await startService({ adminEmail: admin.email, adminPassword: admin.password });
     base = service.url;
     browser = await launchBrowser();
@@ -218,7 +213,7 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
     await signOut(page);
   });
 
-  step('the user is led straight into the authenticator setup', async () => {
+  step('the user is led straight into the authenticator setup, then carries on signed in', async () => {
     expect(await signInWithPassword(page, base, user.email, user.password)).toBe('enrol');
     await page.waitForURL(ENROL_URL);
     await page.getByTestId('enroll-banner').waitFor();
@@ -227,11 +222,13 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
     totp = result.source;
     expect(result.backupCodes).toHaveLength(10);
     await page.getByTestId('totp-finish').click();
-    // The enrolment-only session ends; a full sign-in with the new factor follows.
-    await page.waitForURL(/\/sign-in$/);
-    await signInWithPassword(page, base, user.email, user.password);
-    await verifyWithCode(page, 'totp', await totp.fresh());
+    // Verifying the first factor made the enrolment-only session a full one: no new sign-in.
+    await page.waitForURL(SECURITY_URL);
     await expectMfaEnabled(page, true);
+    await page.getByTestId('nav-devices').waitFor();
+    const me = (await page.evaluate("fetch('/api/v1/me', { headers: { 'X-Twofold-Session': 'cookie' } }).then((r) => r.json())")) as { enrollment_only: boolean; email: string };
+    expect(me).toMatchObject({ enrollment_only: false, email: user.email });
+    await shot('enrolment-done-security');
   });
 
   step('fits a 375 px wide screen', async () => {

@@ -3,8 +3,8 @@
  * downloaded browser), a CDP virtual authenticator for WebAuthn, numbered screenshots, and the
  * service itself started as a child process (`node bin/twofold.js serve`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,19 +75,62 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
 }
 
 /**
- * Screenshots numbered in the order taken: test-results/screenshots/<nn>-<name>.png. The PNGs
- * of an earlier run are removed first, so the folder shows one run.
+ * Screenshots numbered in the order taken: test-results/screenshots/<prefix><nn>-<name>.png.
+ * The PNGs of an earlier run with the same prefix are removed first, so the folder shows one
+ * run of each suite, and suites running side by side keep each other's pictures.
  */
-export function screenshotter(dir = path.join(REPO_ROOT, 'test-results', 'screenshots')) {
+export function screenshotter(dir = path.join(REPO_ROOT, 'test-results', 'screenshots'), prefix = '') {
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.png')) rmSync(path.join(dir, f));
+  const ours = new RegExp(`^${prefix.replace(/[^a-z0-9-]/gi, '')}\\d{2}-.*\\.png$`);
+  for (const f of readdirSync(dir)) if (ours.test(f)) rmSync(path.join(dir, f), { force: true });
   let n = 0;
   return async (page: Page, name: string): Promise<string> => {
     n += 1;
-    const file = path.join(dir, `${String(n).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    const file = path.join(dir, `${prefix}${String(n).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
+}
+
+const WEB_SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts'];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(p).map((f) => newestMtime(path.join(p, f))));
+}
+
+const webIsBuilt = (): boolean => newestMtime(path.join(REPO_ROOT, 'web/dist/index.html')) > Math.max(...WEB_SOURCES.map((s) => newestMtime(path.join(REPO_ROOT, s))));
+
+/**
+ * Builds the web UI (production React) unless web/dist is newer than every source, or
+ * TWOFOLD_E2E_NO_BUILD=1. Browser suites running side by side build it once: a lock directory
+ * serialises them, so no suite empties web/dist under another suite's running service.
+ */
+export async function buildWebUi(): Promise<void> {
+  if (process.env.TWOFOLD_E2E_NO_BUILD === '1') return;
+  const lock = path.join(REPO_ROOT, 'test-results', '.web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A build takes seconds; a lock minutes old was left by a run that died.
+      if (Date.now() - newestMtime(lock) > 180_000) rmSync(lock, { recursive: true, force: true });
+      else await sleep(250);
+    }
+  }
+  try {
+    if (webIsBuilt()) return;
+    // vitest sets NODE_ENV=test, which would give a development React build.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit', env });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** A TCP port nobody is listening on right now. */

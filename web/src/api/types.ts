@@ -42,6 +42,10 @@ export interface MfaMethod {
   name: string;
   created_at: string;
   last_used_at: string | null;
+  /** SMS: only the last digits of the number are ever shown. */
+  phone_last_digits?: string;
+  /** Email: the address codes go to. */
+  email?: string;
 }
 
 export interface MfaStatus {
@@ -144,5 +148,11 @@ export interface Stats {
   [more: string]: unknown;
 }
 
-/** The proof of a step-up, merged into the body of a sensitive request. */
-export type StepUpProof = { method: VerifyMethod; code: string } | { password: string };
+/**
+ * The proof of a step-up, merged into the body of a sensitive request: a typed code, a
+ * passkey's assertion, or (for a user without a second factor) the password.
+ */
+export type StepUpProof =
+  | { method: Exclude<VerifyMethod, 'webauthn'>; code: string }
+  | { method: 'webauthn'; credential: AuthenticationResponseJSON }
+  | { password: string };

@@ -41,3 +41,14 @@ export function describeError(e: unknown): ErrorText {
       return { message: detail ?? (e.title || t('error.unexpected')), detail: null };
   }
 }
+
+/**
+ * A refused "send me a code": the send limits (one per 30 s, a few per hour) say when the next
+ * code may be asked for, which reads better than "too many attempts". Other errors pass through.
+ */
+export function sendFailure(e: unknown): unknown {
+  if (e instanceof ApiError && e.code === 'rate_limited' && e.retryAt) {
+    return t('error.sendLimitedUntil', { wait: formatWait(e.retryAt), time: formatTime(e.retryAt) });
+  }
+  return e;
+}

@@ -29,7 +29,11 @@ interface SessionValue {
   /** Records a finished sign-in and goes where the user should be next. */
   completeSignIn: (response: SignedInResponse, email: string, next?: string | null) => Promise<void>;
   abandonSecondStep: (message?: string) => void;
-  enrollmentDone: () => void;
+  /**
+   * After a method was added: forgets the enrolment state once the service agrees this session
+   * is a full one (`GET /me` says `enrollment_only: false`). False if it is still restricted.
+   */
+  enrollmentDone: () => Promise<boolean>;
   signOut: (message?: string) => Promise<void>;
 }
 
@@ -129,9 +133,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     navigate('/sign-in');
   }, []);
 
-  const enrollmentDone = useCallback(() => {
+  const enrollmentDone = useCallback(async () => {
+    const me = await fetchMe();
+    if (!me || me.enrollmentOnly) return false;
+    setUser(me.user);
     setEnrollment(null);
-    if (userRef.current) saveStoredSession({ user: userRef.current, enrollment: null });
+    saveStoredSession({ user: me.user, enrollment: null });
+    return true;
   }, []);
 
   const signOut = useCallback(async (message?: string) => {

@@ -29,7 +29,7 @@ const StepUpContext = createContext<WithStepUp | null>(null);
 /**
  * Step-up (API.md "Managing one's own MFA"): on 401 `step_up_required`, ask for a second factor
  * (or the password of a user without one) in a dialog, then resend the same request with
- * `{method, code}` or `{password}` merged into its body.
+ * `{method, code}`, `{method: "webauthn", credential}` or `{password}` merged into its body.
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);

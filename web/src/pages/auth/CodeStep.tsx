@@ -4,6 +4,7 @@ import type { SignedInResponse, VerifyMethod } from '../../api/types';
 import { ErrorAlert, Notice } from '../../components/ErrorAlert';
 import { CodeField, cleanCode } from '../../components/Field';
 import { t } from '../../i18n';
+import { sendFailure } from '../../lib/errors';
 import { formatWait } from '../../lib/format';
 
 interface Props {
@@ -38,7 +39,7 @@ export function CodeStep({ method, mfaToken, trust, trustControl, onSignedIn, on
       setSent(t(channel === 'email' ? 'mfa.emailSent' : 'mfa.smsSent') + (expires ? ' ' + t('mfa.codeExpiresIn', { wait: expires }) : ''));
       input.current?.focus();
     } catch (e) {
-      if (!onFatal(e)) setError(e);
+      if (!onFatal(e)) setError(sendFailure(e));
     } finally {
       setBusy(false);
     }

@@ -70,13 +70,15 @@ export function TotpWizardPage() {
     });
   };
 
-  const finish = () => {
-    session.enrollmentDone();
-    // An enrolment-only session has done all it may do: start a full sign-in with the new factor.
-    if (required) {
-      void session.signOut(t('totp.signInAgain'));
-    } else navigate('/security');
-  };
+  // Verifying the first factor turns an enrolment-only session into a full one on the service
+  // (core/mfa/after-change.ts), so the user carries on with it; only if the service still calls
+  // it restricted does a fresh sign-in with the new factor follow.
+  const finish = () =>
+    void run(async () => {
+      const full = await session.enrollmentDone();
+      if (required && !full) await session.signOut(t('totp.signInAgain'));
+      else navigate('/security');
+    });
 
   const index = step === 'done' ? STEPS.length : STEPS.indexOf(step);
 
@@ -142,8 +144,8 @@ export function TotpWizardPage() {
           <h2>{t('totp.doneTitle')}</h2>
           <p>{required ? t('totp.doneRequired') : t('totp.doneText')}</p>
           <div className="actions">
-            <button type="button" className="btn btn-primary" onClick={finish} data-testid="totp-finish">
-              {required ? t('totp.signInAgainButton') : t('totp.backToSecurity')}
+            <button type="button" className="btn btn-primary" onClick={finish} disabled={busy} data-testid="totp-finish">
+              {required ? t('totp.continue') : t('totp.backToSecurity')}
             </button>
           </div>
         </div>
