@@ -1,7 +1,7 @@
 /**
  * Password hashing with argon2id (@node-rs/argon2). Hashing and verifying run on the libuv
- * thread pool, so a login never blocks the event loop; a gate keeps at most one per core
- * running (see `maxConcurrent`).
+ * thread pool, so a login never blocks the event loop; a gate bounds how many run at once
+ * (see `maxConcurrent`).
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -23,13 +23,14 @@ export interface PasswordHasherOptions {
   /** Lanes. @default 1 */
   parallelism?: number;
   /**
-   * Hashes and verifies computed at once; more wait their turn. One argon2id computation with
-   * one lane keeps one core busy, so running more than the cores can serve adds no throughput
-   * (measured: bench/README.md) but costs `memoryCost` each (4 at once on the default libuv
-   * pool: 76 MiB instead of 38 on two cores), lets the hashes crowd the event loop off the
-   * CPU, and fills every libuv thread, so file and WebCrypto work (the JWT signature) would
-   * queue behind them.
-   * @default os.availableParallelism()
+   * Hashes and verifies computed at once; more wait their turn (FIFO). Without a limit the
+   * libuv pool runs four, and on two cores the fourth buys a few percent of throughput for
+   * 19 MiB more, an event loop crowded off the CPU, and a pool whose every thread is hashing,
+   * so WebCrypto (the JWT signature of a TOTP login) and file work queue behind the hashes.
+   * One per core is too few: a core idles between two hashes and the pool's threads take
+   * turns, which cost 15-25% of the throughput on two cores. So one per core, plus one
+   * (bench/README.md has the figures).
+   * @default os.availableParallelism() + 1
    */
   maxConcurrent?: number;
 }
