@@ -4,7 +4,7 @@
  * uses implicit TLS. Credentials come from the URL (percent-encoded where needed). nodemailer's
  * URL query options (`?tls.rejectUnauthorized=false`, `?requireTLS=true`) pass through too.
  */
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer } from '../core/ports.js';
 import { DeliveryError, redact } from './delivery-error.js';
 
@@ -57,19 +57,23 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer & { close(): v
   const secrets = credentialsOf(opts.url);
   const server = serverOf(opts.url);
   const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000;
-  const transport = createTransport({
+  // nodemailer is loaded on the first send: a service that mails to the console (the default)
+  // never pays its memory.
+  let transport: Transporter | undefined;
+  const transportOf = async (): Promise<Transporter> =>
+    (transport ??= (await import('nodemailer')).createTransport({
     url: opts.url,
     // nodemailer waits 2 minutes to connect and 10 minutes on a silent socket by default:
     // far longer than a one-time code is worth waiting for.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  });
+  }));
 
   return {
     async send(message) {
       try {
-        await transport.sendMail({
+        await (await transportOf()).sendMail({
           from: opts.from,
           to: message.to,
           subject: message.subject,
@@ -90,7 +94,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer & { close(): v
       }
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The built app: beside the sources (src/server) or beside the server bundle (dist). */
+const DIST = [path.resolve(HERE, '../../web/dist'), path.resolve(HERE, '../web/dist')].find((d) => existsSync(path.join(d, 'index.html'))) ?? path.resolve(HERE, '../../web/dist');
 
 /**
  * Serve the built single-page app at `/`, with index.html for client-side routes. API paths

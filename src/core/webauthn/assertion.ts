@@ -1,9 +1,12 @@
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransportFuture } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, AuthenticatorTransportFuture } from '@simplewebauthn/server';
 import { audit, EVENT } from '../audit.js';
 import type { FactorRejection } from '../auth/factor.js';
 import type { CoreDeps } from '../deps.js';
 import type { Ctx, MfaMethod } from '../types.js';
+import { webauthnLibrary } from './library.js';
 import { relyingParty } from './relying-party.js';
+
+type Library = typeof import('@simplewebauthn/server');
 
 export type AssertionResult =
   | { ok: true; userVerified: boolean }
@@ -47,9 +50,9 @@ export async function checkAssertion(
   if (method.type !== 'webauthn' || !method.credentialId || !method.publicKey) return { ok: false, reason: 'not_enrolled', details: {} };
   const rp = relyingParty(deps.settings);
   const stored = method.signCount ?? 0;
-  let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'];
+  let info: Awaited<ReturnType<Library['verifyAuthenticationResponse']>>['authenticationInfo'];
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await (await webauthnLibrary()).verifyAuthenticationResponse({
       response: input.response,
       expectedChallenge: input.expectedChallenge,
       expectedOrigin: rp.origin,

@@ -1,9 +1,7 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { audit, EVENT } from '../audit.js';
 import { loginMethodsFor, type FactorRegistry } from '../auth/factor.js';
@@ -12,6 +10,7 @@ import type { CoreDeps } from '../deps.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { Ctx, MfaMethod, User } from '../types.js';
 import { issueChallenge } from './challenges.js';
+import { webauthnLibrary } from './library.js';
 import { CHALLENGE_TTL_MS, relyingParty } from './relying-party.js';
 
 /**
@@ -42,7 +41,7 @@ export async function registrationOptions(deps: CoreDeps, user: User, opts: { pa
   const rp = relyingParty(deps.settings);
   const methods = await deps.store.methods.listForUser(user.id);
   const { bytes } = await issueChallenge(deps, { purpose: 'register', userId: user.id, mfaPendingId: null }, ctx);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthnLibrary()).generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpID,
     userName: user.email,
@@ -66,7 +65,7 @@ export async function registrationOptions(deps: CoreDeps, user: User, opts: { pa
 /** Request options for a user's own credentials, for a login or a step-up. */
 async function ownCredentialOptions(deps: CoreDeps, user: User, binding: { purpose: 'login' | 'step_up'; mfaPendingId: string | null }, methods: MfaMethod[], ctx: Ctx) {
   const { bytes } = await issueChallenge(deps, { purpose: binding.purpose, userId: user.id, mfaPendingId: binding.mfaPendingId }, ctx);
-  return generateAuthenticationOptions({
+  return (await webauthnLibrary()).generateAuthenticationOptions({
     rpID: relyingParty(deps.settings).rpID,
     challenge: bytes,
     timeout: CHALLENGE_TTL_MS,
@@ -104,7 +103,7 @@ export async function stepUpOptions(deps: CoreDeps, registry: FactorRegistry, us
  */
 export async function passkeyOptions(deps: CoreDeps, ctx: Ctx): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { bytes } = await issueChallenge(deps, { purpose: 'passkey', userId: null, mfaPendingId: null }, ctx);
-  return generateAuthenticationOptions({
+  return (await webauthnLibrary()).generateAuthenticationOptions({
     rpID: relyingParty(deps.settings).rpID,
     challenge: bytes,
     timeout: CHALLENGE_TTL_MS,

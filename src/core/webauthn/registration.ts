@@ -1,4 +1,3 @@
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { audit, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { factorAdded, newMethodRow } from '../mfa/after-change.js';
@@ -8,6 +7,9 @@ import { whyRejected } from './assertion.js';
 import { takeChallenge } from './challenges.js';
 import { relyingParty } from './relying-party.js';
 import { clientChallenge, readAttestation } from './response-json.js';
+import { webauthnLibrary } from './library.js';
+
+type Library = typeof import('@simplewebauthn/server');
 
 const conflict = () => fail('conflict', 'this security key or passkey is already registered');
 
@@ -34,9 +36,9 @@ export async function confirmRegistration(
   if (!taken.ok) return fail('not_found', 'no such pending registration (it may have expired or been used: start again)');
 
   const rp = relyingParty(deps.settings);
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  let verified: Awaited<ReturnType<Library['verifyRegistrationResponse']>>;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await webauthnLibrary()).verifyRegistrationResponse({
       response,
       expectedChallenge: taken.challenge,
       expectedOrigin: rp.origin,
