@@ -37,7 +37,7 @@ describe('vector file', () => {
 
   // Skipped only where the repository stands without ../shared beside it (a clone elsewhere): the
   // vectors above are a checked copy, so the suite still proves the RFC values there.
-  it.skipIf(!existsSync(shared))('matches the shared copy in ../shared/vectors', () => {
+  it.skipIf(!existsSync(shared))('matches the shared copy in ../shared/vectors', () => { // reason: no ../shared beside this clone
     const other = JSON.parse(readFileSync(shared, 'utf8')) as Omit<Vectors, 'header'>;
     const { header: _header, ...mine } = vectors;
     expect(mine).toEqual(other);
