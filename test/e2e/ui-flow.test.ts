@@ -45,7 +45,7 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
   /** One step of the story; after a failure the later steps are skipped, not failed again. */
   function step(name: string, fn: () => Promise<void>) {
     it(name, async (ctx) => {
-      if (broken) ctx.skip();
+      if (broken) ctx.skip(); // reason: an earlier step of the story failed, and that step is reported
       try {
         await fn();
       } catch (e) {
