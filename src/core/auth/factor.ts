@@ -63,3 +63,15 @@ export async function loginMethodsFor(deps: CoreDeps, registry: FactorRegistry, 
   const usable = await availableMethods(deps, registry, user, methods, policy.allowed_methods);
   return usable.length > 0 ? usable : availableMethods(deps, registry, user, methods, [...registry.keys()]);
 }
+
+/**
+ * Whether one method may be used now: the same answer as `loginMethodsFor(...).includes(method)`,
+ * without asking every other factor (the hot path of each verification asks for one method).
+ */
+export async function methodUsable(deps: CoreDeps, registry: FactorRegistry, user: User, methods: MfaMethod[], method: VerifyMethod): Promise<boolean> {
+  const factor = registry.get(method);
+  if (!factor) return false;
+  const policy = await deps.policy();
+  if (policy.allowed_methods.includes(method)) return factor.available(deps, user, methods);
+  return (await loginMethodsFor(deps, registry, user, methods)).includes(method);
+}

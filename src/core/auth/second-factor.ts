@@ -3,7 +3,7 @@ import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { Ctx, User, VerifyMethod } from '../types.js';
-import { loginMethodsFor, type FactorRegistry, type FactorResult } from './factor.js';
+import { methodUsable, type FactorRegistry, type FactorResult } from './factor.js';
 
 export interface SecondFactorInput {
   user: User;
@@ -38,10 +38,10 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
   }
 
   const methods = await deps.store.methods.listForUser(user.id);
-  const allowed = await loginMethodsFor(deps, registry, user, methods);
+  const usable = await methodUsable(deps, registry, user, methods, method);
   const factor = registry.get(method);
   const result: FactorResult =
-    factor && allowed.includes(method)
+    factor && usable
       ? await factor.verify(deps, { user, methods, purpose: input.purpose, pendingId: input.pendingId, code: input.code, credential: input.credential, ctx })
       : { ok: false, reason: 'not_enrolled' };
 
