@@ -5,7 +5,6 @@
 import type {
   Acr,
   Amr,
-  NewSecurityEvent,
 } from './types.js';
 
 export interface Clock {
@@ -104,8 +103,3 @@ export type LimitBucket =
   | 'passkey_options_ip';
 
 export type * from './repositories.js';
-
-
-export interface AuditSink {
-  record(event: NewSecurityEvent): Promise<void>;
-}

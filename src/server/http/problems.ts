@@ -44,6 +44,3 @@ export function sendProblem(reply: FastifyReply, f: Failure): FastifyReply {
   if (f.code === 'rate_limited') reply.header('Retry-After', String(Math.max(1, Math.ceil(f.retryAfterS ?? 60))));
   return reply.code(body.status).type('application/problem+json').header('Cache-Control', 'no-store').send(body);
 }
-
-/** A zod-described problem schema for route declarations (OpenAPI). */
-export const problemSchemaRef = 'Problem';
