@@ -25,7 +25,6 @@ export async function requireStepUp(
   proof: StepUpProof,
   ctx: Ctx,
 ): Promise<Outcome<void>> {
-  const hasMfa = (await deps.store.methods.listForUser(user.id)).length > 0;
   if (proof.method) {
     const checked = await checkSecondFactor(deps, registry, { user, purpose: 'step_up', pendingId: null, method: proof.method, code: proof.code, credential: proof.credential, ctx });
     if (!checked.ok) return checked;
@@ -37,6 +36,9 @@ export async function requireStepUp(
     await audit(deps.store, ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id });
     return ok(undefined);
   }
+  // Only the password and recency paths need to know whether the user has MFA at all (the
+  // factor check above reads the methods itself).
+  const hasMfa = (await deps.store.methods.listForUser(user.id)).length > 0;
   if (proof.password !== undefined) {
     if (hasMfa) return fail('step_up_required', 'confirm with a second factor');
     const budget = await deps.limiter.consume('login_account', user.email);
