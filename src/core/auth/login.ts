@@ -46,30 +46,41 @@ export async function passwordLogin(deps: CoreDeps, registry: FactorRegistry, in
     await audit(deps.store, ctx, EVENT.loginFailed, user?.id ?? null, { reason: 'bad_credentials' });
     return fail('invalid_credentials', 'email or password is wrong');
   }
-  await Promise.all([deps.limiter.reward('login_account', email), deps.limiter.reward('login_ip', ipKey)]);
+  const giveBack = async (): Promise<void> => {
+    await Promise.all([deps.limiter.reward('login_account', email), deps.limiter.reward('login_ip', ipKey)]);
+  };
   if (user.disabled) {
+    await giveBack();
     await audit(deps.store, ctx, EVENT.loginFailed, user.id, { reason: 'disabled' });
     return fail('forbidden', 'this account is disabled');
   }
-  return ok(await afterPassword(deps, registry, user, input.deviceToken, ctx));
+  return ok(await afterPassword(deps, registry, user, input.deviceToken, ctx, giveBack));
 }
 
-async function afterPassword(deps: CoreDeps, registry: FactorRegistry, user: User, deviceToken: string | undefined, ctx: Ctx): Promise<LoginResult> {
+async function afterPassword(deps: CoreDeps, registry: FactorRegistry, user: User, deviceToken: string | undefined, ctx: Ctx, giveBack: () => Promise<void>): Promise<LoginResult> {
   const methods = await deps.store.methods.listForUser(user.id);
   const hasMfa = methods.length > 0;
 
   if (hasMfa) {
     const usable = await loginMethodsFor(deps, registry, user, methods);
     if (await checkTrustedDevice(deps, user, deviceToken, ctx)) {
+      await giveBack();
       const grant = await startSession(deps, user, ctx, { amr: ['pwd', 'device'], acr: 'aal1', mfaVerified: false });
       await audit(deps.store, ctx, EVENT.loginSucceeded, user.id, { session_id: grant.session.id, amr: grant.session.amr });
       return { kind: 'session', grant };
     }
-    const pending = await createMfaPending(deps, user.id, ctx);
-    await audit(deps.store, ctx, EVENT.mfaRequired, user.id, { methods: usable });
+    // The budget points back, the pending token and its audit entry: one commit, not four (on
+    // SQLite the limiter shares the connection, so its writes join the transaction).
+    const pending = await deps.store.transaction(async (store) => {
+      await giveBack();
+      const created = await createMfaPending({ ...deps, store }, user.id, ctx);
+      await audit(store, ctx, EVENT.mfaRequired, user.id, { methods: usable });
+      return created;
+    });
     return { kind: 'mfa', mfaToken: pending.token, methods: usable, expiresIn: pending.expiresIn };
   }
 
+  await giveBack();
   const enforcement = hasMfa ? { state: 'not_required' as const } : await enforcementFor(deps, user, ctx.now);
   const enrollmentOnly = enforcement.state === 'enrollment_only';
   const grant = await startSession(deps, user, ctx, { amr: ['pwd'], acr: 'aal1', mfaVerified: false, enrollmentOnly });

@@ -2,6 +2,7 @@ import { audit, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import { fail, ok, type Outcome } from '../result.js';
+import type { Store } from '../ports.js';
 import type { Ctx, User, VerifyMethod } from '../types.js';
 import { methodUsable, type FactorRegistry, type FactorResult } from './factor.js';
 
@@ -17,6 +18,16 @@ export interface SecondFactorInput {
 
 type Success = Extract<FactorResult, { ok: true }>;
 
+/** A proof that checked out, and the writes its success still owes. */
+export type CheckedFactor = Success & {
+  /**
+   * Record the success: the budget point back, the failure streak cleared, the audit entry.
+   * The caller runs it with the store of its own transaction, so these rows commit together
+   * with what the success grants (one commit instead of three on the login's hottest path).
+   */
+  settle(store: Store): Promise<void>;
+};
+
 /**
  * Check one second-factor proof under every budget: the per-user window (10 per 15 minutes,
  * then 429 for 15 minutes, and a correct code is refused while locked with the same answer)
@@ -24,7 +35,7 @@ type Success = Extract<FactorResult, { ok: true }>;
  * code or an admin reset helps. The point is taken before the proof is evaluated, so parallel
  * guesses never get more evaluations than the budget; a success gives it back.
  */
-export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry, input: SecondFactorInput): Promise<Outcome<Success>> {
+export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry, input: SecondFactorInput): Promise<Outcome<CheckedFactor>> {
   const { user, ctx, method } = input;
   const policy = await deps.policy();
   const lockedS = policy.mfa_lockout_minutes * 60;
@@ -59,11 +70,13 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
     return fail('invalid_code', 'the code is not valid');
   }
 
-  await deps.limiter.reward('mfa_user', user.id);
-  if (user.mfaFailureStreak > 0) {
-    await deps.store.users.resetFailureStreak(user.id);
-    user.mfaFailureStreak = 0;
-  }
-  await audit(deps.store, ctx, EVENT.mfaVerified, user.id, { method, purpose: input.purpose, method_id: result.methodId, ...result.details });
-  return ok(result);
+  const settle = async (store: Store): Promise<void> => {
+    await deps.limiter.reward('mfa_user', user.id);
+    if (user.mfaFailureStreak > 0) {
+      await store.users.resetFailureStreak(user.id);
+      user.mfaFailureStreak = 0;
+    }
+    await audit(store, ctx, EVENT.mfaVerified, user.id, { method, purpose: input.purpose, method_id: result.methodId, ...result.details });
+  };
+  return ok({ ...result, settle });
 }

@@ -31,9 +31,12 @@ export async function requireStepUp(
     const amr = [...new Set([...session.amr, ...checked.value.amr, 'mfa' as const])];
     // A step-up never lowers the session's assurance (an email code after a TOTP login stays aal2).
     const acr = session.acr === 'aal2' || checked.value.acr === 'aal2' ? 'aal2' : 'aal1';
-    await deps.store.sessions.markMfaVerified(session.id, ctx.now, amr, acr);
+    await deps.store.transaction(async (store) => {
+      await checked.value.settle(store);
+      await store.sessions.markMfaVerified(session.id, ctx.now, amr, acr);
+      await audit(store, ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id });
+    });
     session.mfaVerifiedAt = ctx.now;
-    await audit(deps.store, ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id });
     return ok(undefined);
   }
   // Only the password and recency paths need to know whether the user has MFA at all (the
