@@ -1,7 +1,18 @@
 import type { BackupCodesRepo } from '../../core/ports.js';
 import { affected, inTransaction, lockUser, type RepoDeps } from './codec.js';
+import { prepared } from './prepared.js';
 
-export function createBackupCodesRepo({ db, dialect }: RepoDeps): BackupCodesRepo {
+// Each sign-in asks whether backup codes are left: compiled once (prepared.ts).
+const countUnused = prepared((db, userId: string) =>
+  db
+    .selectFrom('backup_codes')
+    .select((eb) => eb.fn.countAll<number | bigint | string>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null),
+);
+
+export function createBackupCodesRepo(deps: RepoDeps): BackupCodesRepo {
+  const { db, dialect } = deps;
   return {
     async replaceAll(userId, codes) {
       await inTransaction(db, async (trx) => {
@@ -38,13 +49,7 @@ export function createBackupCodesRepo({ db, dialect }: RepoDeps): BackupCodesRep
     },
 
     async remaining(userId) {
-      const r = await db
-        .selectFrom('backup_codes')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
+      return Number((await countUnused(deps, userId)).rows[0]?.n ?? 0);
     },
 
     async deleteAllForUser(userId) {

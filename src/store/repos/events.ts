@@ -3,6 +3,7 @@ import type { EventsRepo } from '../../core/ports.js';
 import type { SecurityEvent } from '../../core/types.js';
 import type { SecurityEventsTable } from '../schema.js';
 import { pageSize, parseJson, type RepoDeps } from './codec.js';
+import { preparedRow } from './prepared.js';
 
 function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
   return {
@@ -17,23 +18,27 @@ function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
   };
 }
 
-export function createEventsRepo({ db }: RepoDeps): EventsRepo {
+type NewEventRow = Omit<Selectable<SecurityEventsTable>, 'id'>;
+/** Every request that changes anything appends: compiled once (prepared.ts). */
+const insertEvent = preparedRow<NewEventRow, { id: number | bigint }>(['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'], (db, row) =>
+  db.insertInto('security_events').values(row).returning('id'),
+);
+
+export function createEventsRepo(deps: RepoDeps): EventsRepo {
+  const { db } = deps;
   return {
     async append(e) {
-      const r = await db
-        .insertInto('security_events')
-        .values({
-          type: e.type,
-          user_id: e.userId,
-          actor_id: e.actorId,
-          ip: e.ip,
-          user_agent: e.userAgent,
-          at: e.at,
-          details: JSON.stringify(e.details ?? {}),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(r.id);
+      const { rows } = await insertEvent(deps, {
+        type: e.type,
+        user_id: e.userId,
+        actor_id: e.actorId,
+        ip: e.ip,
+        user_agent: e.userAgent,
+        at: e.at,
+        details: JSON.stringify(e.details ?? {}),
+      });
+      if (rows.length !== 1) throw new Error('security event insert returned no id');
+      return Number(rows[0].id);
     },
 
     /**

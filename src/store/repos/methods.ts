@@ -3,6 +3,7 @@ import type { MethodsRepo } from '../../core/ports.js';
 import type { MfaMethod, MfaMethodType, TotpAlgorithm } from '../../core/types.js';
 import type { MfaMethodsTable } from '../schema.js';
 import { affected, inTransaction, lockUser, parseJsonOrNull, toBoolOrNull, type RepoDeps } from './codec.js';
+import { changedRows, prepared } from './prepared.js';
 
 function toMethod(r: Selectable<MfaMethodsTable>): MfaMethod {
   return {
@@ -28,7 +29,23 @@ function toMethod(r: Selectable<MfaMethodsTable>): MfaMethod {
   };
 }
 
-export function createMethodsRepo({ db, dialect }: RepoDeps): MethodsRepo {
+// Every verification reads the user's methods and advances a TOTP step: compiled once (prepared.ts).
+const selectForUser = prepared((db, userId: string) =>
+  db.selectFrom('mfa_methods').selectAll().where('user_id', '=', userId).orderBy('created_at', 'asc').orderBy('id', 'asc'),
+);
+// RFC 6238 5.2: a code is accepted once. The step moves only forward, in one statement, so a
+// replay of the same (or an older) step loses even when it races the first use.
+const advanceStep = prepared((db, id: string, step: number, now: number) =>
+  db
+    .updateTable('mfa_methods')
+    .set({ last_step: step, last_used_at: now })
+    .where('id', '=', id)
+    .where('type', '=', 'totp')
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)])),
+);
+
+export function createMethodsRepo(deps: RepoDeps): MethodsRepo {
+  const { db, dialect } = deps;
   return {
     async insert(m) {
       await db
@@ -64,14 +81,7 @@ export function createMethodsRepo({ db, dialect }: RepoDeps): MethodsRepo {
 
     /** In enrolment order. */
     async listForUser(userId) {
-      const rows = await db
-        .selectFrom('mfa_methods')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
-      return rows.map(toMethod);
+      return (await selectForUser(deps, userId)).rows.map(toMethod);
     },
 
     async byCredentialId(credentialId) {
@@ -115,16 +125,7 @@ export function createMethodsRepo({ db, dialect }: RepoDeps): MethodsRepo {
     },
 
     async advanceTotpStep(id, step, now) {
-      // RFC 6238 5.2: a code is accepted once. The step moves only forward, in one statement,
-      // so a replay of the same (or an older) step loses even when it races the first use.
-      const r = await db
-        .updateTable('mfa_methods')
-        .set({ last_step: step, last_used_at: now })
-        .where('id', '=', id)
-        .where('type', '=', 'totp')
-        .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
-        .executeTakeFirst();
-      return affected(r) === 1;
+      return changedRows(await advanceStep(deps, id, step, now)) === 1;
     },
 
     async updateSignCount(id, expected, next, now) {

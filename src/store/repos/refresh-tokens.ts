@@ -3,24 +3,22 @@ import type { RefreshTokensRepo } from '../../core/ports.js';
 import type { RefreshTokenRecord } from '../../core/types.js';
 import type { RefreshTokensTable } from '../schema.js';
 import { affected, type RepoDeps } from './codec.js';
+import { preparedRow } from './prepared.js';
 
 function toRecord(r: Selectable<RefreshTokensTable>): RefreshTokenRecord {
   return { hash: r.hash, sessionId: r.session_id, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at };
 }
 
-export function createRefreshTokensRepo({ db }: RepoDeps): RefreshTokensRepo {
+/** Written by every sign-in: compiled once (prepared.ts). */
+const insertToken = preparedRow<Selectable<RefreshTokensTable>, unknown>(['hash', 'session_id', 'created_at', 'expires_at', 'used_at'], (db, row) =>
+  db.insertInto('refresh_tokens').values(row),
+);
+
+export function createRefreshTokensRepo(deps: RepoDeps): RefreshTokensRepo {
+  const { db } = deps;
   return {
     async insert(rec) {
-      await db
-        .insertInto('refresh_tokens')
-        .values({
-          hash: rec.hash,
-          session_id: rec.sessionId,
-          created_at: rec.createdAt,
-          expires_at: rec.expiresAt,
-          used_at: rec.usedAt,
-        })
-        .execute();
+      await insertToken(deps, { hash: rec.hash, session_id: rec.sessionId, created_at: rec.createdAt, expires_at: rec.expiresAt, used_at: rec.usedAt });
     },
 
     async byHash(hash) {

@@ -3,6 +3,7 @@ import type { SessionsRepo } from '../../core/ports.js';
 import type { Acr, Amr, Session } from '../../core/types.js';
 import type { SessionsTable } from '../schema.js';
 import { affected, parseJson, toBool, toInt, type RepoDeps } from './codec.js';
+import { prepared, preparedRow } from './prepared.js';
 
 function toSession(r: Selectable<SessionsTable>): Session {
   return {
@@ -21,30 +22,35 @@ function toSession(r: Selectable<SessionsTable>): Session {
   };
 }
 
-export function createSessionsRepo({ db }: RepoDeps): SessionsRepo {
+// Every sign-in writes a session and every authenticated request reads one: compiled once.
+const insertSession = preparedRow<Selectable<SessionsTable>, unknown>(
+  ['id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'acr', 'mfa_verified_at', 'enrollment_only'],
+  (db, row) => db.insertInto('sessions').values(row),
+);
+const selectById = prepared((db, id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+
+export function createSessionsRepo(deps: RepoDeps): SessionsRepo {
+  const { db } = deps;
   return {
     async create(s) {
-      await db
-        .insertInto('sessions')
-        .values({
-          id: s.id,
-          user_id: s.userId,
-          created_at: s.createdAt,
-          last_used_at: s.lastUsedAt,
-          expires_at: s.expiresAt,
-          revoked_at: s.revokedAt,
-          ip: s.ip,
-          user_agent: s.userAgent,
-          amr: JSON.stringify(s.amr),
-          acr: s.acr,
-          mfa_verified_at: s.mfaVerifiedAt,
-          enrollment_only: toInt(s.enrollmentOnly),
-        })
-        .execute();
+      await insertSession(deps, {
+        id: s.id,
+        user_id: s.userId,
+        created_at: s.createdAt,
+        last_used_at: s.lastUsedAt,
+        expires_at: s.expiresAt,
+        revoked_at: s.revokedAt,
+        ip: s.ip,
+        user_agent: s.userAgent,
+        amr: JSON.stringify(s.amr),
+        acr: s.acr,
+        mfa_verified_at: s.mfaVerifiedAt,
+        enrollment_only: toInt(s.enrollmentOnly),
+      });
     },
 
     async byId(id) {
-      const r = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = (await selectById(deps, id)).rows[0];
       return r && toSession(r);
     },
 

@@ -3,6 +3,7 @@ import type { UsersRepo } from '../../core/ports.js';
 import type { User } from '../../core/types.js';
 import type { UsersTable } from '../schema.js';
 import { inTransaction, likeContains, pageSize, parseJson, toBool, toInt, type RepoDeps } from './codec.js';
+import { prepared } from './prepared.js';
 
 export function toUser(r: Selectable<UsersTable>): User {
   return {
@@ -44,7 +45,22 @@ const ADMIN_SET_LOCK = 0x7477_6f66_0001;
 
 const isEnabledAdmin = (roles: string[], disabled: boolean): boolean => roles.includes('admin') && !disabled;
 
-export function createUsersRepo({ db, dialect }: RepoDeps): UsersRepo {
+// Read or written by every sign-in: compiled once (prepared.ts).
+const selectById = prepared((db, id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
+const selectByEmail = prepared((db, email: string) => db.selectFrom('users').selectAll().where('email', '=', email));
+const updateLastLogin = prepared((db, id: string, at: number) => db.updateTable('users').set({ last_login_at: at }).where('id', '=', id));
+// One statement: concurrent failures each see their own new value, none is lost.
+const incrementStreak = prepared((db, id: string) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ mfa_failure_streak: eb('mfa_failure_streak', '+', 1) }))
+    .where('id', '=', id)
+    .returning('mfa_failure_streak'),
+);
+const resetStreak = prepared((db, id: string) => db.updateTable('users').set({ mfa_failure_streak: 0 }).where('id', '=', id));
+
+export function createUsersRepo(deps: RepoDeps): UsersRepo {
+  const { db, dialect } = deps;
   return {
     async create(user) {
       await db
@@ -65,12 +81,12 @@ export function createUsersRepo({ db, dialect }: RepoDeps): UsersRepo {
     },
 
     async byId(id) {
-      const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = (await selectById(deps, id)).rows[0];
       return r && toUser(r);
     },
 
     async byEmail(email) {
-      const r = await db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+      const r = (await selectByEmail(deps, normaliseEmail(email))).rows[0];
       return r && toUser(r);
     },
 
@@ -79,7 +95,7 @@ export function createUsersRepo({ db, dialect }: RepoDeps): UsersRepo {
     },
 
     async setLastLogin(id, at) {
-      await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
+      await updateLastLogin(deps, id, at);
     },
 
     async update(id, patch) {
@@ -93,18 +109,12 @@ export function createUsersRepo({ db, dialect }: RepoDeps): UsersRepo {
     },
 
     async incrementFailureStreak(id) {
-      // One statement: concurrent failures each see their own new value, none is lost.
-      const r = await db
-        .updateTable('users')
-        .set((eb) => ({ mfa_failure_streak: eb('mfa_failure_streak', '+', 1) }))
-        .where('id', '=', id)
-        .returning('mfa_failure_streak')
-        .executeTakeFirst();
+      const r = (await incrementStreak(deps, id)).rows[0];
       return r?.mfa_failure_streak ?? 0;
     },
 
     async resetFailureStreak(id) {
-      await db.updateTable('users').set({ mfa_failure_streak: 0 }).where('id', '=', id).execute();
+      await resetStreak(deps, id);
     },
 
     /** Enabled users holding the `admin` role (a disabled admin cannot administer anything). */

@@ -19,14 +19,17 @@ describe('SQLite prepared-statement cache', () => {
     expect(d.prepare('select count(*) as n from t').get()).toEqual({ n: 3 });
   });
 
-  it('keeps at most `max` statements, dropping the least recently used', () => {
+  it('keeps at most `max` statements, dropping the oldest', () => {
     const d = db(2);
     const a = d.prepare('select 1');
     const b = d.prepare('select 2');
-    expect(d.prepare('select 1')).toBe(a); // now b is the least recently used
-    d.prepare('select 3');
     expect(d.prepare('select 1')).toBe(a);
-    expect(d.prepare('select 2')).not.toBe(b);
+    const c = d.prepare('select 3'); // the cache is full: the oldest (select 1) goes
+    expect(d.prepare('select 2')).toBe(b);
+    expect(d.prepare('select 3')).toBe(c);
+    const a2 = d.prepare('select 1');
+    expect(a2).not.toBe(a);
+    expect(a2.get()).toEqual({ 1: 1 });
   });
 
   it('works inside better-sqlite3 transactions (as the SQLite rate limiter uses it), rollback included', () => {
