@@ -97,7 +97,7 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
     const core: CoreDeps = {
       store,
       random: nodeRandom,
-      passwords: createPasswordHasher(),
+      passwords: createPasswordHasher({ maxConcurrent: config.hashConcurrency }),
       secrets: createSecretHasher(master),
       cipher: keyring,
       signer: jwt,

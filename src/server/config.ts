@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   TWOFOLD_ISSUER: z.string().min(1).max(64).default('Twofold'),
   /** Trust X-Forwarded-For from a reverse proxy (true, or a hop count / address list). */
   TWOFOLD_TRUST_PROXY: z.string().optional(),
+  /**
+   * Password hashes (argon2id, 19 MiB each) run at once; more wait their turn. Each one in
+   * flight holds its memory, so this bounds the memory logins take. Default: the cores + 1.
+   */
+  TWOFOLD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A JSON file whose keys (the same names) add to the environment; the environment wins. */
   TWOFOLD_CONFIG_FILE: z.string().optional(),
@@ -71,6 +76,8 @@ export interface Config {
   issuer: string;
   trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
+  /** Password hashes in flight at once; undefined: the cores + 1. */
+  hashConcurrency?: number;
 }
 
 /** Parse the settings once, from the environment and an optional JSON file; frozen. */
@@ -115,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     issuer: e.TWOFOLD_ISSUER,
     trustProxy: trust === undefined ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust,
     logLevel: e.LOG_LEVEL,
+    hashConcurrency: e.TWOFOLD_HASH_CONCURRENCY,
   };
   return Object.freeze(config);
 }

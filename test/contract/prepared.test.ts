@@ -74,7 +74,7 @@ describe.each(targets)('prepared queries on $name', (target) => {
   });
 
   it('refuses a builder that writes a value into the SQL text', () => {
-    const inlined = prepared((db, id: string) => db.selectFrom('users').select('id').where('id', '=', sql.raw(`'${id}'`)));
+    const inlined = prepared((db, id: string) => db.selectFrom('users').select('id').where('id', '=', sql.raw<string>(`'${id}'`)));
     expect(() => inlined(deps(), 'x')).toThrow(/inlines a value/);
   });
 });

@@ -65,7 +65,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}): ServerPa
     timeCost: opts.timeCost ?? ARGON2_DEFAULTS.timeCost,
     parallelism: opts.parallelism ?? ARGON2_DEFAULTS.parallelism,
   };
-  const gated = createGate(opts.maxConcurrent ?? (Number(process.env.XGATE) || availableParallelism() + 1));
+  const gated = createGate(opts.maxConcurrent ?? availableParallelism() + 1);
 
   const hashPassword = (password: string): Promise<string> => gated(() => hash(normalize(password), params));
 
