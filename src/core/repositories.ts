@@ -222,6 +222,12 @@ export interface StatsRepo {
 export interface PolicyRepo {
   get(): Promise<Policy | undefined>;
   put(policy: Policy, now: number): Promise<void>;
+  /**
+   * Inside a transaction: hold off every other policy writer until it ends, so a read, merge
+   * and write of the policy is one step (two administrators saving at once both keep their
+   * fields).
+   */
+  lock(): Promise<void>;
 }
 
 export interface OutboxRepo {

@@ -37,16 +37,22 @@ function problemOf(p: Policy): { field: string; detail: string } | undefined {
  * at once (compose.ts observes `policy.put` and caches what was saved).
  */
 export async function updatePolicy(deps: CoreDeps, admin: User, patch: Partial<Policy>, ctx: Ctx): Promise<Outcome<Policy>> {
-  const old = await storedPolicy(deps);
-  const next: Policy = { ...old, ...patch };
-  next.roles = [...new Set(next.roles)];
-  // One canonical order, so equal policies read the same in the audit trail.
-  next.allowed_methods = VERIFY_METHODS.filter((m) => next.allowed_methods.includes(m));
-  const problem = problemOf(next);
-  if (problem) return fail('validation_failed', problem.detail, { field: problem.field });
-  await deps.store.policy.put(next, ctx.now);
-  await audit(deps.store, ctx, EVENT.policyUpdated, null, { old, new: next }, admin.id);
-  await alignGracePeriods(deps, next, ctx.now);
-  return ok(next);
+  // Read, merge and write under the policy lock: a save never works from a stale read, so two
+  // administrators changing different fields at once both keep theirs.
+  const saved = await deps.store.transaction(async (store): Promise<Outcome<Policy>> => {
+    await store.policy.lock();
+    const old = await storedPolicy({ store });
+    const next: Policy = { ...old, ...patch };
+    next.roles = [...new Set(next.roles)];
+    // One canonical order, so equal policies read the same in the audit trail.
+    next.allowed_methods = VERIFY_METHODS.filter((m) => next.allowed_methods.includes(m));
+    const problem = problemOf(next);
+    if (problem) return fail('validation_failed', problem.detail, { field: problem.field });
+    await store.policy.put(next, ctx.now);
+    await audit(store, ctx, EVENT.policyUpdated, null, { old, new: next }, admin.id);
+    return ok(next);
+  });
+  if (saved.ok) await alignGracePeriods(deps, saved.value, ctx.now);
+  return saved;
 }
 

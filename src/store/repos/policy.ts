@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import type { PolicyRepo } from '../../core/ports.js';
 import type { Policy } from '../../core/types.js';
 import { parseJson, type RepoDeps } from './codec.js';
 
 /** The policy is one row (id 1): a CHECK constraint in the schema keeps it single. */
 const POLICY_ROW = 1;
+/** PostgreSQL advisory lock key of policy writers (any constant unique to this purpose; "2FAP"). */
+const POLICY_LOCK_KEY = 0x32464150;
 
-export function createPolicyRepo({ db }: RepoDeps): PolicyRepo {
+export function createPolicyRepo({ db, dialect }: RepoDeps): PolicyRepo {
   return {
     /** Undefined until an administrator first saves one (callers then use the defaults). */
     async get() {
@@ -20,6 +23,19 @@ export function createPolicyRepo({ db }: RepoDeps): PolicyRepo {
         .values({ id: POLICY_ROW, data, updated_at: now })
         .onConflict((oc) => oc.column('id').doUpdateSet({ data, updated_at: now }))
         .execute();
+    },
+
+    async lock() {
+      if (!db.isTransaction) throw new Error('policy.lock() needs a transaction');
+      if (dialect === 'postgres') {
+        // Transaction-scoped: released by the commit or rollback. A row lock would not do,
+        // since before the first save there is no row to lock.
+        await sql`select pg_advisory_xact_lock(${POLICY_LOCK_KEY})`.execute(db);
+      } else {
+        // A write statement takes SQLite's one write lock now (even when it changes no row),
+        // so the read that follows is current and no other process writes until the commit.
+        await db.updateTable('policy').set({ updated_at: sql`updated_at` }).where('id', '=', POLICY_ROW).execute();
+      }
     },
   };
 }
