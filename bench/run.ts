@@ -6,7 +6,7 @@
  *
  * Knobs (environment): BENCH_SECONDS (per timed scenario, default 10), BENCH_TOTP_VERIFIES
  * (MFA-pending tokens collected for scenario 4, warm-up included, default 4000), BENCH_USERS
- * (default 200). See bench/README.md.
+ * (default: enough that each has one TOTP method in use, plus a spare). See bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,7 +41,11 @@ const SECONDS = envInt('BENCH_SECONDS', 10);
 const ARGON2_SECONDS = 5;
 const TOTP_TOKENS = envInt('BENCH_TOTP_VERIFIES', 4000);
 const TOTP_WARMUP = Math.min(300, Math.floor(TOTP_TOKENS / 10));
-const USERS = envInt('BENCH_USERS', 200);
+// A typical user has one authenticator, and the server tries a user's methods in turn: with
+// few users holding many methods, each verification would decrypt and check several secrets
+// (the first round's bench had 8 per user, about 3.5 tried per verify). So enough users that
+// each needs one method for its share of the tokens (each method gives USES_PER_METHOD).
+const USERS = envInt('BENCH_USERS', Math.ceil((TOTP_TOKENS * 1.05) / USES_PER_METHOD));
 /** Enough methods that every banked token finds a fresh (method, step), plus one spare. */
 const METHODS_PER_USER = Math.ceil(Math.ceil(TOTP_TOKENS / USERS) / USES_PER_METHOD) + 1;
 
