@@ -188,3 +188,10 @@ describe.each(targets)('Limiter on $name', (target) => {
     await b.close();
   });
 });
+
+describe('the SQLite limiter', () => {
+  it('still finds the library hook it replaces (a rename would quietly bring back a transaction per call)', async () => {
+    const { RateLimiterSQLite } = await import('rate-limiter-flexible');
+    expect(typeof (RateLimiterSQLite.prototype as unknown as Record<string, unknown>)._upsertTransactionBetterSQLite3).toBe('function');
+  });
+});
