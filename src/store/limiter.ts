@@ -75,7 +75,7 @@ function backendFor(opened: OpenedStore, redis: Redis | undefined): Backend {
   if (opened.dialect === 'sqlite' && opened.sqlite) {
     const sqlite = opened.sqlite;
     // Caveat: better-sqlite3 is one connection, so a limiter call made while a store
-    // transaction is open joins that transaction (as a savepoint).
+    // transaction is open joins that transaction (and commits or rolls back with it).
     return (bucket, b) =>
       new SqliteLimiter({
         ...common(bucket, b),
