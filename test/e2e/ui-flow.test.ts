@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVirtualAuthenticator, browserSkipReason, buildWebUi, isCI, launchBrowser, REPO_ROOT, screenshotter, startService, type RunningService, type VirtualAuthenticator } from '../helpers/browser.js';
 import { TotpSource } from './totp-source.js';
-import { answerStepUpIfAsked, ENROL_URL, expectMfaEnabled, runTotpWizard, SECURITY_URL, signInWithPassword, signOut, signUp, verifyWithCode } from './ui-steps.js';
+import { answerStepUpIfAsked, ENROL_CHOICE_URL, expectMfaEnabled, runTotpWizard, SECURITY_URL, signInWithPassword, signOut, signUp, verifyWithCode } from './ui-steps.js';
 
 const STEP_TIMEOUT = 150_000; // a step may wait up to ~35 s for a fresh TOTP time step, twice
 
@@ -213,11 +213,15 @@ describe.skipIf(reason !== null && !isCI())('web UI flow in a real browser', () 
     await signOut(page);
   });
 
-  step('the user is led straight into the authenticator setup, then carries on signed in', async () => {
+  step('the user is led straight into the enrolment, picks the authenticator app, then carries on signed in', async () => {
     expect(await signInWithPassword(page, base, user.email, user.password)).toBe('enrol');
-    await page.waitForURL(ENROL_URL);
+    await page.waitForURL(ENROL_CHOICE_URL);
     await page.getByTestId('enroll-banner').waitFor();
+    // The restricted session cannot leave the enrolment pages.
+    await page.goto(`${base}/security/devices`);
+    await page.waitForURL(ENROL_CHOICE_URL);
     await shot('enforced-enrolment');
+    await page.getByTestId('totp-setup-start').click();
     const result = await runTotpWizard(page, (s) => new TotpSource(s), shot);
     totp = result.source;
     expect(result.backupCodes).toHaveLength(10);

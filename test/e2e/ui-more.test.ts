@@ -17,7 +17,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { startTwilioStandin, type TwilioStandin } from '../helpers/twilio-standin.js';
 import { totpAt } from './totp-source.js';
 import { api, enrolEmailByApi, enrolTotpByApi, registerAndSignIn, saveBackupCodesDialog, signInToken, sleepUntil, submitSecondStepCode, verifyWithSentCode } from './ui-more-steps.js';
-import { expectMfaEnabled, SIGN_IN_URL, signInWithPassword, signUp, verifyWithCode } from './ui-steps.js';
+import { ENROL_CHOICE_URL, expectMfaEnabled, SECURITY_URL, SIGN_IN_URL, signInWithPassword, signUp, verifyWithCode } from './ui-steps.js';
 
 const reason = browserSkipReason() ?? (existsSync(path.join(REPO_ROOT, 'src/server/app.ts')) ? null : 'the service is not there yet');
 if (reason && !isCI()) console.warn(`[e2e] skipping the browser scenarios: ${reason}`);
@@ -281,5 +281,34 @@ describe.skipIf(reason !== null && !isCI())('web UI: mail, SMS, step-up and lock
     };
     await verifyWithSentCode(page, 'sms', readText, shot);
     await expectMfaEnabled(page, true);
+  });
+  // Last: it changes the policy (for the users given the role only).
+  scenario('enrols with an email code when the policy requires a second step', async () => {
+    const forced = person('forced');
+    const registered = await api(base, 'POST', '/auth/register', { email: forced.email, password: forced.password });
+    expect(registered.status).toBe(201);
+    const adminToken = await signInToken(base, admin.email, admin.password);
+    expect((await api(base, 'PATCH', `/admin/users/${registered.body.user_id}`, { roles: ['forced'] }, adminToken)).status).toBe(200);
+    expect((await api(base, 'PUT', '/admin/policy', { require_mfa: 'roles', roles: ['forced'], grace_period_days: 0 }, adminToken)).status).toBe(200);
+
+    await newTab();
+    expect(await signInWithPassword(page, base, forced.email, forced.password)).toBe('enrol');
+    await page.waitForURL(ENROL_CHOICE_URL);
+    await page.getByTestId('enroll-banner').waitFor();
+    // Every kind of factor is offered, not only the authenticator app.
+    for (const id of ['totp-setup-start', 'passkey-add', 'phone-send', 'email-factor-send']) await page.getByTestId(id).waitFor();
+    await shot('enrolment-choice');
+    const since = mark(smtp);
+    await page.getByTestId('email-factor-send').click();
+    await page.getByTestId('email-factor-code').fill(await mailedCode(smtp, forced.email, since));
+    await page.getByTestId('email-factor-verify').click();
+    expect(await saveBackupCodesDialog(page)).toHaveLength(10);
+    // The first factor made the enrolment-only session a full one: settings, no new sign-in.
+    await page.waitForURL(SECURITY_URL);
+    await expectMfaEnabled(page, true);
+    await page.getByTestId('nav-devices').waitFor();
+    const me = (await page.evaluate("fetch('/api/v1/me', { headers: { 'X-Twofold-Session': 'cookie' } }).then((r) => r.json())")) as { enrollment_only: boolean };
+    expect(me.enrollment_only).toBe(false);
+    await shot('enrolment-done-email');
   });
 });

@@ -10,6 +10,8 @@ export const SECURITY_URL = /\/security(\?.*)?$/;
 export const VERIFY_URL = /\/sign-in\/verify$/;
 export const SIGN_IN_URL = /\/sign-in(\?.*)?$/;
 export const ENROL_URL = /\/security\/totp$/;
+/** Where the policy sends a user who must set up a second factor: the choice of every kind. */
+export const ENROL_CHOICE_URL = /\/security\/enroll$/;
 
 export async function signUp(page: Page, base: string, email: string, password: string): Promise<void> {
   await page.goto(`${base}/sign-up`);
@@ -28,7 +30,7 @@ export async function signInWithPassword(page: Page, base: string, email: string
   await page.getByTestId('signin-submit').click();
   await page.waitForURL((url) => /\/(sign-in\/verify|security)/.test(url.pathname));
   const path = new URL(page.url()).pathname;
-  return path === '/sign-in/verify' ? 'verify' : path === '/security/totp' ? 'enrol' : 'security';
+  return path === '/sign-in/verify' ? 'verify' : path === '/security/enroll' ? 'enrol' : 'security';
 }
 
 /** The second step with a typed code (authenticator app or backup code). */

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Header } from './components/Header';
 import { PageHeading } from './components/PageHeading';
 import { t } from './i18n';
-import { ROUTES, ENROLMENT_PATH } from './routes';
+import { ROUTES, ENROLMENT_PATH, ENROLMENT_PATHS } from './routes';
 import { Link, navigate, useLocation } from './router/router';
 import { useSession } from './session/SessionProvider';
 
@@ -30,8 +30,8 @@ function CurrentPage() {
   if (!ready) return <p className="muted">{t('common.loading')}</p>;
 
   if (pathname === '/') return <Redirect to={user ? '/security' : '/sign-in'} />;
-  // Past the grace period, a session can do nothing but enrol: keep the user in the wizard.
-  if (user && enrollment?.required && pathname !== ENROLMENT_PATH) return <Redirect to={ENROLMENT_PATH} />;
+  // Past the grace period, a session can do nothing but enrol: keep the user on the enrolment pages.
+  if (user && enrollment?.required && !ENROLMENT_PATHS.includes(pathname)) return <Redirect to={ENROLMENT_PATH} />;
 
   const route = ROUTES.find((r) => r.path === pathname);
   if (!route) return <Message title={t('notFound.title')} text={t('notFound.text')} />;

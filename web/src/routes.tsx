@@ -13,6 +13,7 @@ import { ChangePasswordPage } from './pages/security/ChangePasswordPage';
 import { DevicesPage } from './pages/security/DevicesPage';
 import { SecurityPage } from './pages/security/SecurityPage';
 import { TotpWizardPage } from './pages/security/TotpWizardPage';
+import { EnrollPage } from './pages/security/EnrollPage';
 
 /** Who may see a page: signed-out visitors, anyone, signed-in users, or admins. */
 export type Access = 'guest' | 'any' | 'user' | 'admin';
@@ -31,6 +32,7 @@ export const ROUTES: Route[] = [
   { path: '/forgot-password', access: 'guest', page: ForgotPasswordPage },
   { path: '/reset-password', access: 'any', page: ResetPasswordPage },
   { path: '/security', access: 'user', page: SecurityPage },
+  { path: '/security/enroll', access: 'user', page: EnrollPage },
   { path: '/security/totp', access: 'user', page: TotpWizardPage },
   { path: '/security/devices', access: 'user', page: DevicesPage },
   { path: '/security/activity', access: 'user', page: ActivityPage },
@@ -41,4 +43,7 @@ export const ROUTES: Route[] = [
   { path: '/admin/policy', access: 'admin', page: PolicyPage },
 ];
 
-export const ENROLMENT_PATH = '/security/totp';
+/** Where a session the policy restricts to enrolment lands: the choice of every factor. */
+export const ENROLMENT_PATH = '/security/enroll';
+/** The pages such a session may open: the choice, and the authenticator wizard it links to. */
+export const ENROLMENT_PATHS: readonly string[] = [ENROLMENT_PATH, '/security/totp'];

@@ -124,7 +124,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(signedIn);
     setEnrollment(enrolment);
     saveStoredSession({ user: signedIn, enrollment: enrolment });
-    navigate(enrolment ? '/security/totp' : (next ?? '/security'));
+    navigate(enrolment ? '/security/enroll' : (next ?? '/security'));
   }, []);
 
   const abandonSecondStep = useCallback((message?: string) => {

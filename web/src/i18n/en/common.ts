@@ -95,7 +95,7 @@ export const common = {
   'nav.signOut': 'Sign out',
 
   'enroll.requiredTitle': 'Two-step verification is required',
-  'enroll.requiredText': 'Your organisation requires a second step at sign-in. Set up an authenticator app to continue.',
+  'enroll.requiredText': 'Your organisation requires a second step at sign-in. Set one up to continue.',
   'enroll.deadlineTitle': 'Set up two-step verification soon',
   'enroll.deadlineText': 'Your organisation requires a second step at sign-in. Please set it up by {date}.',
 

@@ -81,6 +81,10 @@ export const security = {
   'phone.sent': 'We sent a code to {phone}.',
   'phone.changeNumber': 'Use a different number',
 
+  'enrollPage.title': 'Set up two-step verification',
+  'enrollPage.lead': 'Choose how you will confirm it is you when you sign in.',
+  'enrollPage.signInAgain': 'Two-step verification is on. Sign in again with your new second step.',
+  'totp.otherMethods': 'Choose another method',
   'totp.title': 'Set up an authenticator app',
   'totp.lead': 'Three short steps. Keep your phone at hand.',
   'totp.progress': 'Progress',

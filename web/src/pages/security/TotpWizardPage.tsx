@@ -103,7 +103,11 @@ export function TotpWizardPage() {
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="totp-start">
               {busy ? t('common.working') : t('totp.begin')}
             </button>
-            {!required && (
+            {required ? (
+              <Link to="/security/enroll" className="btn" data-testid="totp-other-methods">
+                {t('totp.otherMethods')}
+              </Link>
+            ) : (
               <Link to="/security" className="btn">
                 {t('common.cancel')}
               </Link>
