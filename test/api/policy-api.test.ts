@@ -83,12 +83,17 @@ describe('PUT /admin/policy', () => {
     expect((await t.composed.deps.core.policy()).step_up_max_age_s).toBe(300);
   });
 
-  it('method policy applies: a method policy does not allow cannot be enrolled', async () => {
-    expect((await put({ allowed_methods: ['webauthn', 'backup_code'] })).status).toBe(200);
+  it('method policy applies: a method policy does not allow cannot be enrolled, and the status says which can', async () => {
     const email = freshEmail('nototp');
     await givenAccount(t, email);
-    const res = await call(t.app, 'POST', '/mfa/totp/setup', { token: await sessionOf(t, email), body: {} });
+    const token = await sessionOf(t, email);
+    const allowed = async () => (await call(t.app, 'GET', '/mfa/status', { token })).body.allowed_methods;
+    expect(await allowed()).toEqual(['totp', 'webauthn', 'email', 'sms']);
+    expect((await put({ allowed_methods: ['webauthn', 'backup_code'] })).status).toBe(200);
+    const res = await call(t.app, 'POST', '/mfa/totp/setup', { token, body: {} });
     expect([res.status, res.body.code]).toEqual([403, 'policy_violation']);
+    // Backup codes are not a kind one sets up: they come with the first factor.
+    expect(await allowed()).toEqual(['webauthn']);
     expect((await put({ allowed_methods: DEFAULT_POLICY.allowed_methods })).status).toBe(200);
   });
 });

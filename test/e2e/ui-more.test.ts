@@ -283,20 +283,23 @@ describe.skipIf(reason !== null && !isCI())('web UI: mail, SMS, step-up and lock
     await expectMfaEnabled(page, true);
   });
   // Last: it changes the policy (for the users given the role only).
-  scenario('enrols with an email code when the policy requires a second step', async () => {
+  scenario('enrols with an email code when the policy requires a second step, offered the allowed kinds', async () => {
     const forced = person('forced');
     const registered = await api(base, 'POST', '/auth/register', { email: forced.email, password: forced.password });
     expect(registered.status).toBe(201);
     const adminToken = await signInToken(base, admin.email, admin.password);
     expect((await api(base, 'PATCH', `/admin/users/${registered.body.user_id}`, { roles: ['forced'] }, adminToken)).status).toBe(200);
-    expect((await api(base, 'PUT', '/admin/policy', { require_mfa: 'roles', roles: ['forced'], grace_period_days: 0 }, adminToken)).status).toBe(200);
+    const policy = { require_mfa: 'roles', roles: ['forced'], grace_period_days: 0, allowed_methods: ['totp', 'email', 'backup_code'] };
+    expect((await api(base, 'PUT', '/admin/policy', policy, adminToken)).status).toBe(200);
 
     await newTab();
     expect(await signInWithPassword(page, base, forced.email, forced.password)).toBe('enrol');
     await page.waitForURL(ENROL_CHOICE_URL);
     await page.getByTestId('enroll-banner').waitFor();
-    // Every kind of factor is offered, not only the authenticator app.
-    for (const id of ['totp-setup-start', 'passkey-add', 'phone-send', 'email-factor-send']) await page.getByTestId(id).waitFor();
+    // Every kind of factor the policy allows is offered (not only the authenticator app), and
+    // only those.
+    for (const id of ['totp-setup-start', 'email-factor-send']) await page.getByTestId(id).waitFor();
+    for (const id of ['passkey-add', 'phone-send']) expect(await page.getByTestId(id).count()).toBe(0);
     await shot('enrolment-choice');
     const since = mark(smtp);
     await page.getByTestId('email-factor-send').click();

@@ -4,7 +4,7 @@ import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import { enrollDeadline, policyRequiresMfa } from '../policy.js';
 import { fail, ok, type Outcome } from '../result.js';
-import type { Ctx, MfaMethod, Session, User } from '../types.js';
+import { MFA_METHOD_TYPES, type Ctx, type MfaMethod, type MfaMethodType, type Session, type User } from '../types.js';
 import { issueBackupCodes } from './backup-codes.js';
 
 export interface MfaStatus {
@@ -13,6 +13,8 @@ export interface MfaStatus {
   backupCodesRemaining: number;
   required: boolean;
   enrollBy: number | null;
+  /** The kinds of factor the policy lets the user set up (backup codes come with the first). */
+  allowedMethods: MfaMethodType[];
 }
 
 export async function mfaStatus(deps: CoreDeps, user: User): Promise<MfaStatus> {
@@ -23,7 +25,8 @@ export async function mfaStatus(deps: CoreDeps, user: User): Promise<MfaStatus> 
   ]);
   const required = policyRequiresMfa(policy, user);
   const enrollBy = required && methods.length === 0 && user.mfaRequiredSince !== null ? enrollDeadline(policy, user.mfaRequiredSince) : null;
-  return { enabled: methods.length > 0, methods, backupCodesRemaining: methods.length > 0 ? remaining : 0, required, enrollBy };
+  const allowedMethods = MFA_METHOD_TYPES.filter((m) => policy.allowed_methods.includes(m));
+  return { enabled: methods.length > 0, methods, backupCodesRemaining: methods.length > 0 ? remaining : 0, required, enrollBy, allowedMethods };
 }
 
 async function ownMethod(deps: CoreDeps, user: User, id: string): Promise<MfaMethod | undefined> {

@@ -37,6 +37,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
           backup_codes_remaining: z.number().int(),
           required: z.boolean(),
           enroll_by: z.string().optional(),
+          allowed_methods: z.array(MethodSchema.shape.type).describe('the kinds of factor the policy lets the caller set up'),
         }),
         ...problems(401),
       },
@@ -49,6 +50,7 @@ export function mfaManageRoutes(app: FastifyInstance, deps: ServerDeps): void {
       backup_codes_remaining: s.backupCodesRemaining,
       required: s.required,
       ...(s.enrollBy !== null ? { enroll_by: iso(s.enrollBy)! } : {}),
+      allowed_methods: s.allowedMethods,
     };
   });
 

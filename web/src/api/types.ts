@@ -54,6 +54,8 @@ export interface MfaStatus {
   backup_codes_remaining: number;
   required: boolean;
   enroll_by?: string | null;
+  /** The kinds of factor the policy lets this user set up. */
+  allowed_methods: MfaMethod['type'][];
 }
 
 export interface TotpSetup {
