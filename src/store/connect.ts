@@ -5,12 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Store } from '../core/ports.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {
@@ -84,7 +85,7 @@ function openSqlite(dataDir: string): OpenedStore {
   sqlite.pragma('synchronous = NORMAL');
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return assemble(db, 'sqlite', { sqlite });
 }
 
