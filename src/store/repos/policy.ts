@@ -27,14 +27,12 @@ export function createPolicyRepo({ db, dialect }: RepoDeps): PolicyRepo {
 
     async lock() {
       if (!db.isTransaction) throw new Error('policy.lock() needs a transaction');
+      // SQLite needs nothing more: its transactions begin IMMEDIATE (sqlite-dialect.ts), holding
+      // the file's one write lock from the start, so the read that follows is current.
       if (dialect === 'postgres') {
         // Transaction-scoped: released by the commit or rollback. A row lock would not do,
         // since before the first save there is no row to lock.
         await sql`select pg_advisory_xact_lock(${POLICY_LOCK_KEY})`.execute(db);
-      } else {
-        // A write statement takes SQLite's one write lock now (even when it changes no row),
-        // so the read that follows is current and no other process writes until the commit.
-        await db.updateTable('policy').set({ updated_at: sql`updated_at` }).where('id', '=', POLICY_ROW).execute();
       }
     },
   };
