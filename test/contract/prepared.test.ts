@@ -6,8 +6,8 @@
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { changedRows, prepared, preparedRow } from '../../src/store/repos/prepared.js';
-import type { RepoDeps } from '../../src/store/repos/codec.js';
+import { affected, type RepoDeps } from '../../src/store/repos/codec.js';
+import { prepared, preparedRow } from '../../src/store/repos/prepared.js';
 import { databaseTargets, useStore } from '../helpers/databases.js';
 import { NOW, givenUser } from './fixtures.js';
 
@@ -55,8 +55,8 @@ describe.each(targets)('prepared queries on $name', (target) => {
     const u = await givenUser(opened().store);
     expect((await bumpStreak(deps(), u.id)).rows).toEqual([{ mfa_failure_streak: 1 }]);
     expect((await bumpStreak(deps(), u.id)).rows).toEqual([{ mfa_failure_streak: 2 }]);
-    expect(changedRows(await renameIfStreak(deps(), u.id, 'Ada', 1))).toBe(0);
-    expect(changedRows(await renameIfStreak(deps(), u.id, 'Ada', 2))).toBe(1);
+    expect(affected(await renameIfStreak(deps(), u.id, 'Ada', 1))).toBe(0);
+    expect(affected(await renameIfStreak(deps(), u.id, 'Ada', 2))).toBe(1);
     expect((await opened().store.users.byId(u.id))?.name).toBe('Ada');
   });
 

@@ -23,9 +23,12 @@ export function parseJsonOrNull<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-/** Kysely reports affected rows as bigint (undefined on some drivers when none). */
-export function affected(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint } | undefined): number {
-  return Number(result?.numUpdatedRows ?? result?.numDeletedRows ?? 0n);
+/**
+ * Rows an UPDATE or DELETE changed, from a builder's result or a prepared query's (prepared.ts).
+ * Kysely reports them as bigint (undefined on some drivers when none).
+ */
+export function affected(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint; numAffectedRows?: bigint } | undefined): number {
+  return Number(result?.numUpdatedRows ?? result?.numDeletedRows ?? result?.numAffectedRows ?? 0n);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { MethodsRepo } from '../../core/ports.js';
 import type { MfaMethod, MfaMethodType, TotpAlgorithm } from '../../core/types.js';
 import type { MfaMethodsTable } from '../schema.js';
 import { affected, inTransaction, lockUser, parseJsonOrNull, toBoolOrNull, type RepoDeps } from './codec.js';
-import { changedRows, prepared } from './prepared.js';
+import { prepared } from './prepared.js';
 
 function toMethod(r: Selectable<MfaMethodsTable>): MfaMethod {
   return {
@@ -125,7 +125,7 @@ export function createMethodsRepo(deps: RepoDeps): MethodsRepo {
     },
 
     async advanceTotpStep(id, step, now) {
-      return changedRows(await advanceStep(deps, id, step, now)) === 1;
+      return affected(await advanceStep(deps, id, step, now)) === 1;
     },
 
     async updateSignCount(id, expected, next, now) {

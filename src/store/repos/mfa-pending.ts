@@ -2,8 +2,8 @@ import type { Selectable } from 'kysely';
 import type { MfaPendingRepo } from '../../core/ports.js';
 import type { MfaPending } from '../../core/types.js';
 import type { MfaPendingTable } from '../schema.js';
-import type { RepoDeps } from './codec.js';
-import { changedRows, prepared, preparedRow } from './prepared.js';
+import { affected, type RepoDeps } from './codec.js';
+import { prepared, preparedRow } from './prepared.js';
 
 function toPending(r: Selectable<MfaPendingTable>): MfaPending {
   return {
@@ -62,11 +62,11 @@ export function createMfaPendingRepo(deps: RepoDeps): MfaPendingRepo {
     },
 
     async reserveAttempt(id, maxAttempts, now) {
-      return changedRows(await reserve(deps, id, maxAttempts, now)) === 1;
+      return affected(await reserve(deps, id, maxAttempts, now)) === 1;
     },
 
     async consume(id, now) {
-      return changedRows(await consumeOnce(deps, id, now)) === 1;
+      return affected(await consumeOnce(deps, id, now)) === 1;
     },
   };
 }

@@ -69,5 +69,3 @@ function preparedWith<A extends unknown[], R>(build: (db: Kysely<Database>, ...a
   };
 }
 
-/** Rows an UPDATE or DELETE changed (the drivers report a bigint, or nothing for none). */
-export const changedRows = (r: QueryResult<unknown>): number => Number(r.numAffectedRows ?? 0n);
