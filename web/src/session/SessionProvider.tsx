@@ -34,6 +34,12 @@ interface SessionValue {
    * is a full one (`GET /me` says `enrollment_only: false`). False if it is still restricted.
    */
   enrollmentDone: () => Promise<boolean>;
+  /**
+   * After the first method of a session the policy restricted: carry on to the settings with
+   * the session, now a full one; only if the service still calls it restricted, sign out with
+   * `signInAgain` (a fresh sign-in with the new factor follows).
+   */
+  finishEnrolment: (signInAgain: string) => Promise<void>;
   signOut: (message?: string) => Promise<void>;
 }
 
@@ -153,6 +159,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     navigate('/sign-in');
   }, [forget]);
 
+  const finishEnrolment = useCallback(
+    async (signInAgain: string) => {
+      const restricted = enrollment?.required ?? false;
+      const full = await enrollmentDone();
+      if (restricted && !full) await signOut(signInAgain);
+      else navigate('/security');
+    },
+    [enrollment, enrollmentDone, signOut],
+  );
+
   const value: SessionValue = {
     ready,
     user,
@@ -165,6 +181,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     completeSignIn,
     abandonSecondStep,
     enrollmentDone,
+    finishEnrolment,
     signOut,
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

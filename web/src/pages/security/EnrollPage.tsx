@@ -5,7 +5,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeading } from '../../components/PageHeading';
 import { t } from '../../i18n';
 import { useLoader } from '../../lib/useLoader';
-import { navigate } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { AddMethods } from './AddMethods';
 import { EnrollmentBanner } from './EnrollmentBanner';
@@ -21,14 +20,10 @@ export function EnrollPage() {
   const [newCodes, setNewCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  // As after the authenticator wizard: the first factor makes the enrolment-only session a full
-  // one on the service; only if it is still restricted does a fresh sign-in follow.
   const finish = async () => {
     setError(null);
     try {
-      const full = await session.enrollmentDone();
-      if (!full) await session.signOut(t('enrollPage.signInAgain'));
-      else navigate('/security');
+      await session.finishEnrolment(t('enrollPage.signInAgain'));
     } catch (e) {
       setError(e);
     }

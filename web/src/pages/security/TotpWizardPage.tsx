@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CodeField, Field, cleanCode } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { t } from '../../i18n';
-import { Link, navigate } from '../../router/router';
+import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { isCancelled, useStepUp } from '../../stepup/StepUpProvider';
 import { EnrollmentBanner } from './EnrollmentBanner';
@@ -73,12 +73,7 @@ export function TotpWizardPage() {
   // Verifying the first factor turns an enrolment-only session into a full one on the service
   // (core/mfa/after-change.ts), so the user carries on with it; only if the service still calls
   // it restricted does a fresh sign-in with the new factor follow.
-  const finish = () =>
-    void run(async () => {
-      const full = await session.enrollmentDone();
-      if (required && !full) await session.signOut(t('totp.signInAgain'));
-      else navigate('/security');
-    });
+  const finish = () => void run(() => session.finishEnrolment(t('totp.signInAgain')));
 
   const index = step === 'done' ? STEPS.length : STEPS.indexOf(step);
 
