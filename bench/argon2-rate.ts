@@ -2,7 +2,7 @@
  * The raw argon2id verify rate of this machine: the ceiling any password login can reach.
  * Run as its own process by bench/run.ts, so its work shares neither the bench's event loop
  * nor the server's. It calls @node-rs/argon2 directly (not the service's hasher, which gates
- * its concurrency), with the service's parameters, on the default libuv thread pool.
+ * its concurrency), with the service's parameters, on a libuv pool of one thread per core (as the service runs).
  * Prints one JSON line: {verifies, elapsedS, rate, concurrency, params, cpuS}.
  *
  * Usage: node --import tsx bench/argon2-rate.ts [concurrency=8] [seconds=5]

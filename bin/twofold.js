@@ -3,16 +3,30 @@
 // (dist/twofold.mjs, `npm run build:server`); it is used while it is at least as new as every
 // source file, so an edited checkout never runs stale code: then the TypeScript sources are
 // loaded through tsx instead (slower start, about 35 MB more memory).
-import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+//
+// This file is CommonJS (bin/package.json) so that it runs before anything has used libuv's
+// thread pool: loading an ES module reads it on that pool, which fixes the pool's size. The size
+// is set here to the number of password hashes computed at once (TWOFOLD_HASH_CONCURRENCY,
+// default one per core; an invalid value is refused by the configuration a moment later), unless
+// UV_THREADPOOL_SIZE is set. See createPasswordHasher (src/server/crypto/password-hasher.ts).
+'use strict';
+const { readdirSync, statSync } = require('node:fs');
+const { availableParallelism } = require('node:os');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = `${root}dist/twofold.mjs`;
+if (!process.env.UV_THREADPOOL_SIZE) {
+  const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);
+  process.env.UV_THREADPOOL_SIZE = String(Number.isInteger(n) && n >= 1 && n <= 64 ? n : availableParallelism());
+}
+
+const root = path.join(__dirname, '..');
+const bundle = path.join(root, 'dist', 'twofold.mjs');
 
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = `${dir}/${entry.name}`;
+    const p = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
   }
   return newest;
@@ -20,16 +34,21 @@ function newestSource(dir) {
 
 function bundleIsFresh() {
   try {
-    return statSync(bundle).mtimeMs >= newestSource(`${root}src`);
+    return statSync(bundle).mtimeMs >= newestSource(path.join(root, 'src'));
   } catch {
     return false;
   }
 }
 
-if (process.env.TWOFOLD_FROM_SOURCE !== '1' && bundleIsFresh()) {
-  await import(bundle);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
-}
+(async () => {
+  if (process.env.TWOFOLD_FROM_SOURCE !== '1' && bundleIsFresh()) {
+    await import(pathToFileURL(bundle).href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(pathToFileURL(path.join(root, 'src', 'cli', 'main.ts')).href);
+  }
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

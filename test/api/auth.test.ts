@@ -1,7 +1,9 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { call, signUp, STRONG } from '../helpers/http.js';
+import { signCompact } from '../../src/server/auth/jws.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -185,6 +187,26 @@ describe('sessions, refresh and logout', () => {
     expect((await call(t.app, 'GET', '/auth/sessions')).body.code).toBe('unauthenticated');
     expect((await call(t.app, 'GET', '/auth/sessions', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
     expect((await call(t.app, 'GET', '/auth/sessions', { token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' })).status).toBe(401);
+  });
+
+  it('checks the whole access token: key, type, issuer and expiry', async () => {
+    const u = await signUp(t.app, 'claims@example.com');
+    const [h, p] = u.access.split('.') as [string, string];
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>;
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    expect(header).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+    expect(payload).toMatchObject({ iss: t.composed.deps.config.publicUrl, exp: (payload.iat as number) + 900 });
+    // The same claims under the server's kid, but signed by a key the server never had.
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const sessions = (token: string) => call(t.app, 'GET', '/auth/sessions', { token }).then((r) => r.status);
+    expect(await sessions(signCompact({ kid: header.kid, typ: 'at+jwt' }, payload, stranger))).toBe(401);
+    expect(await sessions(u.access)).toBe(200);
+    t.clock.advance(899_000);
+    expect(await sessions(u.access)).toBe(200);
+    t.clock.advance(1_000);
+    expect(await sessions(u.access)).toBe(401);
+    const fresh = await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: u.refresh } });
+    expect(await sessions(fresh.body.access_token)).toBe(200);
   });
 });
 

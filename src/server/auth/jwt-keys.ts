@@ -1,19 +1,22 @@
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
-
-type KeyLike = Awaited<ReturnType<typeof importJWK>>;
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AccessClaims, Cipher, Random, SigningKeysRepo, TokenSigner } from '../../core/ports.js';
 import type { Acr, Amr } from '../../core/types.js';
+import { JWS_ALG, peekHeader, signCompact, verifyCompact } from './jws.js';
+
+type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
 
 /** EdDSA (Ed25519): small, fast, deterministic signatures (RFC 8037). */
-const ALG = 'EdDSA';
+const ALG = JWS_ALG;
+/** RFC 9068 §2.1: access tokens are typed `at+jwt`. */
+const TYP = 'at+jwt';
 /** Retired keys stay published this long so tokens signed just before a rotation still verify. */
 const RETIRED_GRACE_MS = 24 * 3600 * 1000;
 
 interface LoadedKey {
   kid: string;
   publicJwk: JWK;
-  publicKey: KeyLike | Uint8Array;
-  privateKey: KeyLike | Uint8Array | null;
+  publicKey: KeyObject;
+  privateKey: KeyObject | null;
   createdAt: number;
   retiredAt: number | null;
 }
@@ -51,27 +54,25 @@ export async function createJwtKeys(opts: {
 
   async function load(): Promise<void> {
     const rows = await repo.all();
-    keys = await Promise.all(
-      rows.map(async (r) => {
-        const publicJwk = JSON.parse(r.publicJwk) as JWK;
-        const privateJwk = JSON.parse(cipher.decrypt(r.privateEnc, `signing-key:${r.kid}`).toString('utf8')) as JWK;
-        return {
-          kid: r.kid,
-          publicJwk,
-          publicKey: await importJWK(publicJwk, ALG),
-          privateKey: r.retiredAt === null ? await importJWK(privateJwk, ALG) : null,
-          createdAt: r.createdAt,
-          retiredAt: r.retiredAt,
-        };
-      }),
-    );
+    keys = rows.map((r) => {
+      const publicJwk = JSON.parse(r.publicJwk) as JWK;
+      const privateJwk = JSON.parse(cipher.decrypt(r.privateEnc, `signing-key:${r.kid}`).toString('utf8')) as JWK;
+      return {
+        kid: r.kid,
+        publicJwk,
+        publicKey: createPublicKey({ key: publicJwk, format: 'jwk' }),
+        privateKey: r.retiredAt === null ? createPrivateKey({ key: privateJwk, format: 'jwk' }) : null,
+        createdAt: r.createdAt,
+        retiredAt: r.retiredAt,
+      };
+    });
   }
 
   async function create(now: number): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const kid = opts.random.bytes(12).toString('base64url');
-    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
-    const privateJwk = await exportJWK(privateKey);
+    const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: ALG, use: 'sig' };
+    const privateJwk = privateKey.export({ format: 'jwk' });
     await repo.insert({
       kid,
       alg: ALG,
@@ -99,14 +100,8 @@ export async function createJwtKeys(opts: {
     async sign(claims: AccessClaims, now: number) {
       const key = current();
       const iat = Math.floor(now / 1000);
-      const token = await new SignJWT({ sid: claims.sid, amr: claims.amr, acr: claims.acr })
-        .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'at+jwt' })
-        .setSubject(claims.sub)
-        .setIssuer(issuer)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + ttlS)
-        .sign(key.privateKey!);
-      return { token, expiresIn: ttlS };
+      const payload = { sid: claims.sid, amr: claims.amr, acr: claims.acr, sub: claims.sub, iss: issuer, iat, exp: iat + ttlS };
+      return { token: signCompact({ kid: key.kid, typ: TYP }, payload, key.privateKey!), expiresIn: ttlS };
     },
     jwks(now: number) {
       return {
@@ -115,26 +110,23 @@ export async function createJwtKeys(opts: {
     },
     async verify(token: string, now: number) {
       if (typeof token !== 'string' || token.length > 4096) return null;
-      const kid = peekKid(token);
-      if (!kid) return null;
+      const kid = peekHeader(token)?.kid;
+      if (typeof kid !== 'string') return null;
       let key = keys.find((k) => k.kid === kid);
       if (!key) {
         await load();
         key = keys.find((k) => k.kid === kid);
         if (!key) return null;
       }
-      try {
-        const { payload } = await jwtVerify(token, key.publicKey, {
-          issuer,
-          algorithms: [ALG],
-          currentDate: new Date(now),
-          typ: 'at+jwt',
-        });
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-        return { sub: payload.sub, sid: payload.sid, amr: (payload.amr as Amr[]) ?? [], acr: (payload.acr as Acr) ?? 'aal1' };
-      } catch {
-        return null;
-      }
+      const jws = verifyCompact(token, key.publicKey);
+      if (!jws || jws.header.typ !== TYP) return null;
+      const p = jws.payload;
+      const nowS = Math.floor(now / 1000);
+      // RFC 7519 §4.1.4: expired at `exp` itself; `nbf` (never set by us) is honoured if present.
+      if (p.iss !== issuer || typeof p.exp !== 'number' || nowS >= p.exp) return null;
+      if (p.nbf !== undefined && (typeof p.nbf !== 'number' || nowS < p.nbf)) return null;
+      if (typeof p.sub !== 'string' || typeof p.sid !== 'string') return null;
+      return { sub: p.sub, sid: p.sid, amr: Array.isArray(p.amr) ? (p.amr as Amr[]) : [], acr: typeof p.acr === 'string' ? (p.acr as Acr) : 'aal1' };
     },
     async rotate(now: number) {
       const kid = await create(now);
@@ -144,14 +136,4 @@ export async function createJwtKeys(opts: {
     },
     reload: load,
   };
-}
-
-function peekKid(token: string): string | null {
-  const head = token.split('.')[0];
-  try {
-    const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { kid?: unknown };
-    return typeof header.kid === 'string' ? header.kid : null;
-  } catch {
-    return null;
-  }
 }
