@@ -15,6 +15,12 @@ const { availableParallelism } = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
+// V8's young generation stops growing here, before the service loads: module loading would
+// otherwise take it to its 32 MB maximum for good. `twofold serve` lets it grow again to a cap
+// once it is up (src/server/young-generation.ts). An operator's own semi-space flag wins.
+const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+if (!/semi[-_]space/.test(nodeFlags)) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);
   process.env.UV_THREADPOOL_SIZE = String(Number.isInteger(n) && n >= 1 && n <= 64 ? n : availableParallelism());

@@ -4,6 +4,10 @@ import { bootstrapAdmin } from './bootstrap-admin.js';
 import { compose } from './compose.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { capYoungGeneration } from './young-generation.js';
+
+/** Each of V8's two young-generation semi-spaces, MB (see young-generation.ts). */
+const SEMI_SPACE_MB = 4;
 
 /** Start the service: compose, bootstrap the admin, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function serve(config: Readonly<Config>): Promise<FastifyInstance> {
@@ -15,6 +19,7 @@ export async function serve(config: Readonly<Config>): Promise<FastifyInstance> 
   app.addHook('onClose', async () => composed.close());
   await app.listen({ port: config.port, host: config.host });
   composed.start();
+  capYoungGeneration(SEMI_SPACE_MB);
   log.info({ url: config.publicUrl, database: composed.opened.dialect, redis: !!config.redisUrl }, 'twofold is ready');
   let stopping = false;
   const stop = async (signal: string) => {
