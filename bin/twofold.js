@@ -15,11 +15,18 @@ const { availableParallelism } = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-// V8's young generation stops growing here, before the service loads: module loading would
-// otherwise take it to its 32 MB maximum for good. `twofold serve` lets it grow again to a cap
-// once it is up (src/server/young-generation.ts). An operator's own semi-space flag wins.
+// V8's heap is sized for throughput by default, not for a service that should stay small
+// (bench/README.md, "Memory"). Two flags that V8 still reads after start-up:
+// - the young generation stops growing here, before the service loads: module loading would
+//   otherwise take it to its 32 MB maximum for good. `twofold serve` lets it grow again to a cap
+//   once it is up (src/server/young-generation.ts);
+// - the old generation may grow by 20% of what survived the last full collection before the
+//   next one, instead of up to 100% or more.
+// An operator's own heap flags (command line or NODE_OPTIONS) win.
 const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-if (!/semi[-_]space/.test(nodeFlags)) require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+const v8 = require('node:v8');
+if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
+if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=20');
 
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);

@@ -6,8 +6,8 @@ import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { capYoungGeneration } from './young-generation.js';
 
-/** Each of V8's two young-generation semi-spaces, MB (see young-generation.ts). */
-const SEMI_SPACE_MB = 4;
+/** Each of V8's two young-generation semi-spaces, MB, at most (see young-generation.ts). */
+const SEMI_SPACE_MB = 2;
 
 /** Start the service: compose, bootstrap the admin, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function serve(config: Readonly<Config>): Promise<FastifyInstance> {

@@ -73,7 +73,7 @@ function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStor
 }
 
 /** SQLite's page cache, KiB (see openSqlite). */
-export const SQLITE_PAGE_CACHE_KIB = 4096;
+export const SQLITE_PAGE_CACHE_KIB = 2048;
 
 function openSqlite(dataDir: string): OpenedStore {
   mkdirSync(dataDir, { recursive: true });
@@ -88,7 +88,7 @@ function openSqlite(dataDir: string): OpenedStore {
   sqlite.pragma('synchronous = NORMAL');
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection, which fills up as the
   // database grows and stays on the C heap. Pages past the cache are one pread() away in the
-  // kernel's own cache; the hot ones (index roots, the rows just written) stay in these 4 MB.
+  // kernel's own cache; the hot ones (index roots, the rows just written) stay in these 2 MB.
   sqlite.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
