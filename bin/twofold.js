@@ -20,13 +20,13 @@ const { pathToFileURL } = require('node:url');
 // - the young generation stops growing here, before the service loads: module loading would
 //   otherwise take it to its 32 MB maximum for good. `twofold serve` lets it grow again to a cap
 //   once it is up (src/server/young-generation.ts);
-// - the old generation may grow by 20% of what survived the last full collection before the
+// - the old generation may grow by 15% of what survived the last full collection before the
 //   next one, instead of up to 100% or more.
 // An operator's own heap flags (command line or NODE_OPTIONS) win.
 const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
 const v8 = require('node:v8');
 if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
-if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=20');
+if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=15');
 
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);

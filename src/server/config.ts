@@ -76,8 +76,10 @@ export interface Config {
   issuer: string;
   trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
-  /** Password hashes in flight at once; undefined: the cores + 1. */
+  /** Password hashes computed at once (libuv pool threads, set by bin/twofold.js); undefined: one per core. */
   hashConcurrency?: number;
+  /** Node's own NODE_OPTIONS, read so that an operator's V8 heap flags win over ours (young-generation.ts). */
+  nodeOptions: string;
 }
 
 /** Parse the settings once, from the environment and an optional JSON file; frozen. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     trustProxy: trust === undefined ? false : trust === 'true' ? true : /^\d+$/.test(trust) ? Number(trust) : trust,
     logLevel: e.LOG_LEVEL,
     hashConcurrency: e.TWOFOLD_HASH_CONCURRENCY,
+    nodeOptions: env.NODE_OPTIONS ?? '',
   };
   return Object.freeze(config);
 }

@@ -19,7 +19,7 @@ export async function serve(config: Readonly<Config>): Promise<FastifyInstance> 
   app.addHook('onClose', async () => composed.close());
   await app.listen({ port: config.port, host: config.host });
   composed.start();
-  capYoungGeneration(SEMI_SPACE_MB);
+  capYoungGeneration(SEMI_SPACE_MB, `${process.execArgv.join(' ')} ${config.nodeOptions}`);
   log.info({ url: config.publicUrl, database: composed.opened.dialect, redis: !!config.redisUrl }, 'twofold is ready');
   let stopping = false;
   const stop = async (signal: string) => {

@@ -25,11 +25,11 @@ function newSpaceBytes(): number {
 
 /**
  * Let the semi-spaces grow to about `semiSpaceMb` each, then hold them there. Does nothing when
- * the operator set a semi-space flag of their own (`execArgv` or NODE_OPTIONS). Returns a stop
- * function (for tests).
+ * `nodeFlags` (node's command line and NODE_OPTIONS) set a semi-space size of the operator's
+ * own. Returns a stop function (for tests).
  */
-export function capYoungGeneration(semiSpaceMb: number, flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`): () => void {
-  if (/semi[-_]space/.test(flags)) return () => undefined;
+export function capYoungGeneration(semiSpaceMb: number, nodeFlags: string): () => void {
+  if (/semi[-_]space/.test(nodeFlags)) return () => undefined;
   const capBytes = 2 * semiSpaceMb * 1024 * 1024;
   if (newSpaceBytes() >= capBytes) {
     setFlagsFromString('--semi-space-growth-factor=1');

@@ -26,6 +26,7 @@ function freePort(): Promise<number> {
 export interface ServeProcess {
   /** http://127.0.0.1:<port> */
   base: string;
+  pid: number;
   /** stdout and stderr so far. */
   output(): string;
   /** SIGTERM, then the exit code (null if it had to be killed after `timeoutMs`). */
@@ -75,7 +76,7 @@ export async function startServe(env: Record<string, string>, startTimeoutMs = 6
     }
     await sleep(100);
   }
-  return { base, output: () => out, stop };
+  return { base, pid: child.pid!, output: () => out, stop };
 }
 
 export interface HttpAnswer {

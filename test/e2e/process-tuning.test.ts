@@ -1,0 +1,42 @@
+/**
+ * What the `twofold` entry point (bin/twofold.js) sets up before the service loads: libuv's
+ * thread pool sized to TWOFOLD_HASH_CONCURRENCY (one thread per password hash computed at once),
+ * observed as the threads of the real process.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { http, startServe, type ServeProcess } from './serve-process.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** Start the service with this hash concurrency, hash one password, and count its threads. */
+async function threadsAfterAHash(hashConcurrency: string | undefined, extra: Record<string, string> = {}): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-threads-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env: Record<string, string> = { TWOFOLD_DATA_DIR: dataDir, ...extra };
+  if (hashConcurrency !== undefined) env.TWOFOLD_HASH_CONCURRENCY = hashConcurrency;
+  const svc: ServeProcess = await startServe(env);
+  cleanups.push(async () => void (await svc.stop()));
+  // A registration hashes a password, which starts the pool (all its threads at once).
+  const r = await http(svc.base, 'POST', '/auth/register', { body: { email: 'threads@example.com', password: 'correct horse battery staple' } });
+  expect(r.status).toBe(201);
+  return readdirSync(`/proc/${svc.pid}/task`).length;
+}
+
+// Threads are read from /proc, which only Linux has; the service's tuning is the same elsewhere.
+describe.runIf(existsSync('/proc/self/task'))('thread pool of `twofold serve`', () => {
+  it('has one libuv thread per password hash computed at once (TWOFOLD_HASH_CONCURRENCY)', async () => {
+    const [one, three] = await Promise.all([threadsAfterAHash('1'), threadsAfterAHash('3')]);
+    expect(three - one).toBe(2);
+  }, 90_000);
+
+  it('leaves an operator UV_THREADPOOL_SIZE alone', async () => {
+    const [one, six] = await Promise.all([threadsAfterAHash('1'), threadsAfterAHash('1', { UV_THREADPOOL_SIZE: '6' })]);
+    expect(six - one).toBe(5);
+  }, 90_000);
+});
