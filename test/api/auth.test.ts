@@ -208,6 +208,31 @@ describe('sessions, refresh and logout', () => {
     const fresh = await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: u.refresh } });
     expect(await sessions(fresh.body.access_token)).toBe(200);
   });
+
+  it('re-reads the signing keys for an unknown kid at most once a second', async () => {
+    const u = await signUp(t.app, 'kids@example.com');
+    const payload = JSON.parse(Buffer.from(u.access.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    const repo = t.composed.deps.core.store.signingKeys;
+    const all = repo.all.bind(repo);
+    let reads = 0;
+    repo.all = () => (reads++, all());
+    try {
+      const forged = (n: number) => signCompact({ kid: `forged-${n}`, typ: 'at+jwt' }, payload, stranger);
+      t.clock.advance(1_000);
+      const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => call(t.app, 'GET', '/auth/sessions', { token: forged(i) }).then((r) => r.status)));
+      expect(statuses.every((s) => s === 401)).toBe(true);
+      expect(reads).toBe(1);
+      t.clock.advance(999);
+      expect((await call(t.app, 'GET', '/auth/sessions', { token: forged(99) })).status).toBe(401);
+      expect(reads).toBe(1);
+      t.clock.advance(1);
+      expect((await call(t.app, 'GET', '/auth/sessions', { token: forged(100) })).status).toBe(401);
+      expect(reads).toBe(2);
+    } finally {
+      repo.all = all;
+    }
+  });
 });
 
 describe('password change and reset', () => {

@@ -9,6 +9,12 @@ type JWK = JsonWebKey & { kid?: string; alg?: string; use?: string };
 const ALG = JWS_ALG;
 /** RFC 9068 §2.1: access tokens are typed `at+jwt`. */
 const TYP = 'at+jwt';
+/**
+ * A token naming a key this process has not loaded makes it re-read the keys (another process
+ * may have rotated), at most once per this many ms: otherwise every forged `kid` would cost a
+ * database read and a decryption of every signing key.
+ */
+const UNKNOWN_KID_RELOAD_MS = 1000;
 /** Retired keys stay published this long so tokens signed just before a rotation still verify. */
 const RETIRED_GRACE_MS = 24 * 3600 * 1000;
 
@@ -51,6 +57,7 @@ export async function createJwtKeys(opts: {
 }): Promise<JwtKeys> {
   const { repo, cipher, issuer, ttlS } = opts;
   let keys: LoadedKey[] = [];
+  let unknownKidReloadAt = -Infinity;
 
   async function load(): Promise<void> {
     const rows = await repo.all();
@@ -114,6 +121,8 @@ export async function createJwtKeys(opts: {
       if (typeof kid !== 'string') return null;
       let key = keys.find((k) => k.kid === kid);
       if (!key) {
+        if (now - unknownKidReloadAt < UNKNOWN_KID_RELOAD_MS) return null;
+        unknownKidReloadAt = now;
         await load();
         key = keys.find((k) => k.kid === kid);
         if (!key) return null;
