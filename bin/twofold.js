@@ -22,11 +22,14 @@ const { pathToFileURL } = require('node:url');
 //   once it is up (src/server/young-generation.ts);
 // - the old generation may grow by 15% of what survived the last full collection before the
 //   next one, instead of up to 100% or more.
-// An operator's own heap flags (command line or NODE_OPTIONS) win.
-const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-const v8 = require('node:v8');
-if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
-if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=15');
+// An operator's own heap flags (command line or NODE_OPTIONS) win. Only for the long-running
+// `serve`: the one-shot commands (migrate, keys rotate, ...) keep V8's defaults.
+if (process.argv[2] === 'serve') {
+  const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  const v8 = require('node:v8');
+  if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
+  if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=15');
+}
 
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);
