@@ -15,21 +15,20 @@ const { availableParallelism } = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-// V8's heap is sized for throughput by default, not for a service that should stay small
-// (bench/README.md, "Memory"). Two flags that V8 still reads after start-up:
-// - the young generation stops growing here, before the service loads: module loading would
-//   otherwise take it to its 32 MB maximum for good. `twofold serve` lets it grow again to a cap
-//   once it is up (src/server/young-generation.ts);
-// - the old generation may grow by 15% of what survived the last full collection before the
-//   next one, instead of up to 100% or more.
-// An operator's own heap flags (command line or NODE_OPTIONS) win. Only for the long-running
-// `serve`: the one-shot commands (migrate, keys rotate, ...) keep V8's defaults.
-if (process.argv[2] === 'serve') {
+// V8's heap, for the long-running `serve` only (src/server/heap-settings.ts has the why and the
+// figures): the young generation stops growing here, before the service loads, since module
+// loading would otherwise take it to its 32 MB maximum for good, and the old generation grows
+// by 15% between full collections. Once up, `twofold serve` holds these settings itself. Node
+// puts V8's flags back to their defaults whenever a worker thread starts (tsx's loader thread
+// below is one), so this is done again after it. An operator's own heap flags win.
+function tightenHeap() {
+  if (process.argv[2] !== 'serve') return;
   const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   const v8 = require('node:v8');
   if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
   if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=15');
 }
+tightenHeap();
 
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);
@@ -62,6 +61,7 @@ function bundleIsFresh() {
   } else {
     const { register } = await import('tsx/esm/api');
     register();
+    tightenHeap();
     await import(pathToFileURL(path.join(root, 'src', 'cli', 'main.ts')).href);
   }
 })().catch((err) => {

@@ -78,7 +78,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Password hashes computed at once (libuv pool threads, set by bin/twofold.js); undefined: one per core. */
   hashConcurrency?: number;
-  /** Node's own NODE_OPTIONS, read so that an operator's V8 heap flags win over ours (young-generation.ts). */
+  /** Node's own NODE_OPTIONS, read so that an operator's V8 heap flags win over ours (heap-settings.ts). */
   nodeOptions: string;
 }
 

@@ -4,10 +4,10 @@ import { bootstrapAdmin } from './bootstrap-admin.js';
 import { compose } from './compose.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { capYoungGeneration } from './young-generation.js';
+import { holdHeapSettings } from './heap-settings.js';
 
-/** Each of V8's two young-generation semi-spaces, MB, at most (see young-generation.ts). */
-const SEMI_SPACE_MB = 2;
+/** V8's heap for a small service (see heap-settings.ts; measured in bench/README.md). */
+const HEAP = { semiSpaceMb: 2, heapGrowingPercent: 15 };
 
 /** Start the service: compose, bootstrap the admin, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function serve(config: Readonly<Config>): Promise<FastifyInstance> {
@@ -19,7 +19,7 @@ export async function serve(config: Readonly<Config>): Promise<FastifyInstance> 
   app.addHook('onClose', async () => composed.close());
   await app.listen({ port: config.port, host: config.host });
   composed.start();
-  capYoungGeneration(SEMI_SPACE_MB, `${process.execArgv.join(' ')} ${config.nodeOptions}`);
+  holdHeapSettings(HEAP, `${process.execArgv.join(' ')} ${config.nodeOptions}`);
   log.info({ url: config.publicUrl, database: composed.opened.dialect, redis: !!config.redisUrl }, 'twofold is ready');
   let stopping = false;
   const stop = async (signal: string) => {

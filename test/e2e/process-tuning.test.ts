@@ -1,7 +1,8 @@
 /**
  * What the `twofold` entry point (bin/twofold.js) sets up before the service loads: libuv's
  * thread pool sized to TWOFOLD_HASH_CONCURRENCY (one thread per password hash computed at once),
- * observed as the threads of the real process.
+ * observed as the threads of the real process; and V8's young generation held at its cap
+ * (src/server/heap-settings.ts), observed through /metrics.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,5 +39,34 @@ describe.runIf(existsSync('/proc/self/task'))('thread pool of `twofold serve`', 
   it('leaves an operator UV_THREADPOOL_SIZE alone', async () => {
     const [one, six] = await Promise.all([threadsAfterAHash('1'), threadsAfterAHash('1', { UV_THREADPOOL_SIZE: '6' })]);
     expect(six - one).toBe(5);
+  }, 90_000);
+});
+
+/** The service's V8 new space as /metrics reports it, bytes. */
+async function newSpaceBytes(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => /nodejs_heap_space_size_total_bytes\{space="new"\}/.test(l));
+  expect(line, 'the new space in /metrics').toBeDefined();
+  return Number(line!.split(' ').pop());
+}
+
+describe('V8 heap of `twofold serve`', () => {
+  it('keeps the young generation near its 2 MB semi-spaces through start-up and load', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-heap-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const svc = await startServe({ TWOFOLD_DATA_DIR: dataDir });
+    cleanups.push(async () => void (await svc.stop()));
+    // Module loading at start-up alone would have taken it to V8's maximum (32 MB).
+    expect(await newSpaceBytes(svc.base)).toBeLessThanOrEqual(8 * 1024 * 1024);
+    for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 50 }, () => fetch(`${svc.base}/openapi.json`).then((r) => r.arrayBuffer())));
+    expect(await newSpaceBytes(svc.base)).toBeLessThanOrEqual(8 * 1024 * 1024);
+  }, 90_000);
+
+  it('leaves it to node when the operator gives a semi-space size', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-heap-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const svc = await startServe({ TWOFOLD_DATA_DIR: dataDir, NODE_OPTIONS: '--max-semi-space-size=16' });
+    cleanups.push(async () => void (await svc.stop()));
+    expect(await newSpaceBytes(svc.base)).toBeGreaterThan(8 * 1024 * 1024);
   }, 90_000);
 });
