@@ -73,7 +73,7 @@ function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStor
 }
 
 /** SQLite's page cache, KiB (see openSqlite). */
-export const SQLITE_PAGE_CACHE_KIB = 2048;
+const SQLITE_PAGE_CACHE_KIB = 2048;
 
 function openSqlite(dataDir: string): OpenedStore {
   mkdirSync(dataDir, { recursive: true });

@@ -113,6 +113,8 @@ describe('openStore', () => {
       expect(s.sqlite?.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(s.sqlite?.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(s.sqlite?.pragma('synchronous', { simple: true })).toBe(1);
+      // 2 MiB of page cache, not better-sqlite3's build default of 16 MB (bench/README.md, memory).
+      expect(s.sqlite?.pragma('cache_size', { simple: true })).toBe(-2048);
     } finally {
       await s.close();
     }
