@@ -2,9 +2,34 @@
  * What a person does in the Twofold UI, as Playwright steps. Elements are found by their
  * `data-testid` (stable) and, where it matters to people, by role and label.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TotpSource } from './totp-source.js';
+
+/**
+ * What a phone's camera reads from the QR code as Chromium drew it: zbarimg over a screenshot
+ * of the element. Null (with a line saying so) where zbarimg is missing outside CI.
+ */
+async function scanRenderedQr(qr: Locator): Promise<string | null> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'twofold-qr-'));
+  try {
+    const file = path.join(dir, 'qr.png');
+    await qr.screenshot({ path: file });
+    return execFileSync('zbarimg', ['--raw', '-q', '--nodbus', file], { encoding: 'utf8' }).trim();
+  } catch (err) {
+    if (process.env.CI !== 'true' && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      console.log('ui: zbarimg is not installed, so the rendered QR code is not scanned (apt-get install zbar-tools)');
+      return null;
+    }
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export const SECURITY_URL = /\/security(\?.*)?$/;
 export const VERIFY_URL = /\/sign-in\/verify$/;
@@ -86,6 +111,8 @@ export async function runTotpWizard(page: Page, makeSource: (secret: string) => 
   await expect.poll(() => page.getByTestId('totp-qr').evaluate(qrLoaded)).toBe(true);
   const secret = ((await secretEl.textContent()) ?? '').replace(/\s+/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+  const scanned = await scanRenderedQr(page.getByTestId('totp-qr'));
+  if (scanned !== null) expect(new URL(scanned).searchParams.get('secret')).toBe(secret);
   await shot('totp-scan');
   const source = makeSource(secret);
   await page.getByTestId('totp-code').fill(await source.fresh());
