@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Factor } from '../core/auth/factor.js';
@@ -98,7 +97,7 @@ export async function compose(config: Readonly<Config>, opts: ComposeOptions): P
     const core: CoreDeps = {
       store,
       random: nodeRandom,
-      passwords: createPasswordHasher({ maxConcurrent: 2 * (config.hashConcurrency ?? availableParallelism()) }),
+      passwords: createPasswordHasher({ threads: config.hashConcurrency }),
       secrets: createSecretHasher(master),
       cipher: keyring,
       signer: jwt,

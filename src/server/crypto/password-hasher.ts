@@ -1,7 +1,7 @@
 /**
  * Password hashing with argon2id (@node-rs/argon2). Hashing and verifying run on the libuv
  * thread pool, so a login never blocks the event loop; a gate bounds how many are handed to it
- * at once (see `maxConcurrent`).
+ * at once (see `threads`).
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -23,18 +23,18 @@ export interface PasswordHasherOptions {
   /** Lanes. @default 1 */
   parallelism?: number;
   /**
-   * Hashes and verifies handed to libuv's thread pool at once; more wait their turn (FIFO).
-   * How many are *computed* at once, each holding 19 MiB, is the pool's size, which the `twofold`
-   * entry point sets to TWOFOLD_HASH_CONCURRENCY (default one per core) before the pool starts.
-   * Twice that many are handed over, so a pool thread finishing a hash finds the next one queued:
+   * Hashes computed at once, each holding 19 MiB: the size of libuv's thread pool, which the
+   * `twofold` entry point sets to TWOFOLD_HASH_CONCURRENCY (default one per core) before the
+   * pool starts. Twice that many are handed to the pool at once and the rest wait their turn
+   * (FIFO), so a pool thread finishing a hash finds the next one queued:
    * waking a sleeping thread for each hash cost the event loop 170-220 µs per login on a 2-core
    * VM (the woken thread preempts it), against 9 µs when the queue is never empty, and a pool of
    * one thread per core verifies 8% faster than the default four on two cores (bench/README.md).
    * The bound also keeps other pool work (file reads, DNS, WebCrypto) from queueing behind an
    * unbounded backlog of hashes.
-   * @default 2 * os.availableParallelism()
+   * @default os.availableParallelism()
    */
-  maxConcurrent?: number;
+  threads?: number;
 }
 
 /**
@@ -67,7 +67,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}): ServerPa
     timeCost: opts.timeCost ?? ARGON2_DEFAULTS.timeCost,
     parallelism: opts.parallelism ?? ARGON2_DEFAULTS.parallelism,
   };
-  const gated = createGate(opts.maxConcurrent ?? 2 * availableParallelism());
+  const gated = createGate(2 * (opts.threads ?? availableParallelism()));
 
   const hashPassword = (password: string): Promise<string> => gated(() => hash(normalize(password), params));
 
