@@ -15,20 +15,19 @@ const { availableParallelism } = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-// V8's heap, for the long-running `serve` only (src/server/heap-settings.ts has the why and the
-// figures): the young generation stops growing here, before the service loads, since module
-// loading would otherwise take it to its 32 MB maximum for good, and the old generation grows
-// by 15% between full collections. Once up, `twofold serve` holds these settings itself. Node
-// puts V8's flags back to their defaults whenever a worker thread starts (tsx's loader thread
-// below is one), so this is done again after it. An operator's own heap flags win.
-function tightenHeap() {
-  if (process.argv[2] !== 'serve') return;
+// V8's young generation, for the long-running `serve` only: it stops growing here, before the
+// service loads, since module loading would otherwise take it to its 32 MB maximum for good.
+// Once up, `twofold serve` holds all its heap settings itself (src/server/heap-settings.ts has
+// the why and the figures). Node puts V8's flags back to their defaults whenever a worker thread
+// starts (tsx's loader thread below is one), so this is done again after it. An operator's own
+// semi-space flag wins.
+function freezeYoungGeneration() {
   const nodeFlags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  const v8 = require('node:v8');
-  if (!/semi[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
-  if (!/heap[-_]growing|old[-_]space/.test(nodeFlags)) v8.setFlagsFromString('--heap-growing-percent=15');
+  if (process.argv[2] === 'serve' && !/semi[-_]space/.test(nodeFlags)) {
+    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+  }
 }
-tightenHeap();
+freezeYoungGeneration();
 
 if (!process.env.UV_THREADPOOL_SIZE) {
   const n = Number(process.env.TWOFOLD_HASH_CONCURRENCY);
@@ -61,7 +60,7 @@ function bundleIsFresh() {
   } else {
     const { register } = await import('tsx/esm/api');
     register();
-    tightenHeap();
+    freezeYoungGeneration();
     await import(pathToFileURL(path.join(root, 'src', 'cli', 'main.ts')).href);
   }
 })().catch((err) => {

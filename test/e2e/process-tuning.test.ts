@@ -15,14 +15,18 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-/** Start the service with this hash concurrency, hash one password, and count its threads. */
-async function threadsAfterAHash(hashConcurrency: string | undefined, extra: Record<string, string> = {}): Promise<number> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-threads-'));
+/** `twofold serve` on a data directory of its own, stopped and removed after the file. */
+async function startFresh(env: Record<string, string>): Promise<ServeProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-tuning-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env: Record<string, string> = { TWOFOLD_DATA_DIR: dataDir, ...extra };
-  if (hashConcurrency !== undefined) env.TWOFOLD_HASH_CONCURRENCY = hashConcurrency;
-  const svc: ServeProcess = await startServe(env);
+  const svc = await startServe({ TWOFOLD_DATA_DIR: dataDir, ...env });
   cleanups.push(async () => void (await svc.stop()));
+  return svc;
+}
+
+/** Start the service with this hash concurrency, hash one password, and count its threads. */
+async function threadsAfterAHash(hashConcurrency: string, extra: Record<string, string> = {}): Promise<number> {
+  const svc = await startFresh({ TWOFOLD_HASH_CONCURRENCY: hashConcurrency, ...extra });
   // A registration hashes a password, which starts the pool (all its threads at once).
   const r = await http(svc.base, 'POST', '/auth/register', { body: { email: 'threads@example.com', password: 'correct horse battery staple' } });
   expect(r.status).toBe(201);
@@ -52,10 +56,7 @@ async function newSpaceBytes(base: string): Promise<number> {
 
 describe('V8 heap of `twofold serve`', () => {
   it('keeps the young generation near its 2 MB semi-spaces through start-up and load', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-heap-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const svc = await startServe({ TWOFOLD_DATA_DIR: dataDir });
-    cleanups.push(async () => void (await svc.stop()));
+    const svc = await startFresh({});
     // Module loading at start-up alone would have taken it to V8's maximum (32 MB).
     expect(await newSpaceBytes(svc.base)).toBeLessThanOrEqual(8 * 1024 * 1024);
     for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 50 }, () => fetch(`${svc.base}/openapi.json`).then((r) => r.arrayBuffer())));
@@ -63,10 +64,7 @@ describe('V8 heap of `twofold serve`', () => {
   }, 90_000);
 
   it('leaves it to node when the operator gives a semi-space size', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'twofold-heap-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const svc = await startServe({ TWOFOLD_DATA_DIR: dataDir, NODE_OPTIONS: '--max-semi-space-size=16' });
-    cleanups.push(async () => void (await svc.stop()));
+    const svc = await startFresh({ NODE_OPTIONS: '--max-semi-space-size=16' });
     expect(await newSpaceBytes(svc.base)).toBeGreaterThan(8 * 1024 * 1024);
   }, 90_000);
 });
