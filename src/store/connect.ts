@@ -11,7 +11,7 @@ import type { Store } from '../core/ports.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
-import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {
@@ -92,7 +92,7 @@ function openSqlite(dataDir: string): OpenedStore {
   sqlite.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }) });
   return assemble(db, 'sqlite', { sqlite });
 }
 

@@ -42,9 +42,8 @@ export class MigrationError extends Error {
  * @throws MigrationError naming the failed migration and carrying the cause.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: providerFor(dialect) });
-  const { error, results } =
-    dialect === 'sqlite' && !db.isTransaction ? await inSqliteWriteLock(db, () => migrator.migrateToLatest()) : await migrator.migrateToLatest();
+  const migrate = (on: Kysely<Database>) => new Migrator({ db: on, provider: providerFor(dialect) }).migrateToLatest();
+  const { error, results } = dialect === 'sqlite' && !db.isTransaction ? await inSqliteWriteLock(db, migrate) : await migrate(db);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
@@ -60,24 +59,25 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
 /**
  * Kysely runs SQLite migrations with no lock and no transaction (it assumes one connection), so
  * a crash mid-migration would leave half a schema and two processes starting on one file could
- * both migrate. SQLite's DDL is transactional: hold the write lock (BEGIN IMMEDIATE; others wait
- * busy_timeout) and commit only a complete run.
+ * both migrate. SQLite's DDL is transactional: on one connection, hold the write lock (BEGIN
+ * IMMEDIATE; others wait busy_timeout) and commit only a complete run.
  */
-async function inSqliteWriteLock(
-  db: Kysely<Database>,
-  run: () => Promise<{ error?: unknown; results?: readonly { migrationName: string; status: string }[] }>,
-) {
-  await sql`begin immediate`.execute(db);
-  let outcome: Awaited<ReturnType<typeof run>>;
-  try {
-    outcome = await run();
-  } catch (err) {
-    await sql`rollback`.execute(db).catch(() => {});
-    throw err;
-  }
-  await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(db);
-  return outcome;
+function inSqliteWriteLock(db: Kysely<Database>, run: (on: Kysely<Database>) => Promise<MigrationOutcome>): Promise<MigrationOutcome> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let outcome: MigrationOutcome;
+    try {
+      outcome = await run(conn);
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw err;
+    }
+    await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(conn);
+    return outcome;
+  });
 }
+
+type MigrationOutcome = { error?: unknown; results?: readonly { migrationName: string; status: string }[] };
 
 /** The migration names known for a dialect, in order (for `twofold migrate` and tests). */
 export function knownMigrations(dialect: Dialect): string[] {

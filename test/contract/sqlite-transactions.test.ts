@@ -1,5 +1,5 @@
 /**
- * SQLite store transactions begin IMMEDIATE (src/store/sqlite-dialect.ts): from its first
+ * SQLite store transactions begin IMMEDIATE (src/store/sqlite-group-commit.ts): from its first
  * statement a transaction holds the file's write lock, so another process's writer waits for
  * it, and a transaction that reads before it writes never finds its snapshot gone stale.
  * A second connection on the same file stands in for the other process.

@@ -27,7 +27,7 @@ export function createPolicyRepo({ db, dialect }: RepoDeps): PolicyRepo {
 
     async lock() {
       if (!db.isTransaction) throw new Error('policy.lock() needs a transaction');
-      // SQLite needs nothing more: its transactions begin IMMEDIATE (sqlite-dialect.ts), holding
+      // SQLite needs nothing more: its transactions begin IMMEDIATE (sqlite-group-commit.ts), holding
       // the file's one write lock from the start, so the read that follows is current.
       if (dialect === 'postgres') {
         // Transaction-scoped: released by the commit or rollback. A row lock would not do,

@@ -1,0 +1,401 @@
+/**
+ * Group commit for the embedded SQLite database: the writes of every request that is in flight
+ * in one turn of the event loop commit together, in one SQLite transaction.
+ *
+ * Why: on an ext4 disk a commit costs far more than the statements it commits. SQLite writes
+ * each dirty page twice into the WAL (frame header and page), takes and drops its file locks
+ * for every transaction (a bare statement is one), and checkpoints every 1,000 pages with two
+ * fsyncs. Measured on the TOTP verification (bench/README.md, fourth round), SQLite was half of
+ * the event loop's time, and the one COMMIT of the session's rows alone 190 us; the same
+ * statements run as one transaction for eight concurrent verifications cost under half as much
+ * per verification, because the pages they share (the tails of the audit table and its
+ * indexes, the WAL header) are written once, and the locks taken once.
+ *
+ * What a caller sees is unchanged: a write resolves only once it is durable (committed), a
+ * store transaction is atomic and isolated from every other query of this process, and the
+ * file's write lock keeps other processes out as before (BEGIN IMMEDIATE; they wait
+ * busy_timeout). What changes is when: a write's promise resolves after the commit of its
+ * group, at the end of the event-loop turn (setImmediate), instead of at once.
+ *
+ * - A group (one SQLite transaction, `BEGIN IMMEDIATE`) opens at the first write and commits
+ *   in the check phase of the same loop turn, or as soon as the store transaction that holds
+ *   the connection at that moment ends.
+ * - A store transaction is a SAVEPOINT inside the group, holding the connection for itself:
+ *   no other query of this process runs until it ends, so its reads and writes stay its own,
+ *   and a rollback undoes only its own rows. Its commit resolves once the group is durable.
+ * - A read outside a store transaction runs at once, and sees this process's writes of the
+ *   open group (one connection: read your own process's writes). Only if that group's commit
+ *   failed (a disk error) could such a read have answered with a row that never became durable.
+ * - If a statement's failure makes SQLite roll the whole transaction back (an I/O error, a full
+ *   disk), every write of the group is rejected with that error, and a store transaction that
+ *   was open fails at its next statement: nothing reports success that was not committed.
+ *
+ * The rate limiter (rate-limiter-flexible) runs its statements on the same handle directly:
+ * they join the open group, or the store transaction holding the connection (as they did
+ * before), and are made durable by the caller's next awaited write (bench/README.md).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+
+/** `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION]`, `COMMIT`/`END`, `ROLLBACK` (not `ROLLBACK TO`). */
+const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback)\b(?!\s+(?:transaction\s+)?to\b)/i;
+
+export interface GroupCommitOptions {
+  /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
+  busyTimeoutMs: number;
+  /** When to commit an open group. @default setImmediate (the end of this event-loop turn) */
+  schedule?: (fn: () => void) => void;
+}
+
+/** One SQLite transaction shared by the writes of one event-loop turn. */
+class Group {
+  readonly durable: Promise<void>;
+  #resolve!: () => void;
+  #reject!: (err: unknown) => void;
+  /** Whether a caller waits on `durable` (so a failure must reach somebody). */
+  waited = false;
+
+  constructor() {
+    this.durable = new Promise<void>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A failed group nobody waited for (only reads and limiter writes joined it) is not an
+    // unhandled rejection: its error was already thrown to the statement that caused it.
+    this.durable.catch(() => {});
+  }
+
+  settle(err?: unknown): void {
+    if (err === undefined) this.#resolve();
+    else this.#reject(err);
+  }
+}
+
+/**
+ * The one connection's transaction state: the open group, and the store transaction (unit)
+ * that holds the connection, with the queue of those waiting for it.
+ */
+export class SqliteGroupCommit {
+  readonly #db: BetterSqlite3.Database;
+  readonly #schedule: (fn: () => void) => void;
+  #group: Group | null = null;
+  /** Someone holds the connection: a store transaction, or a query woken from the queue. */
+  #locked = false;
+  readonly #waiting: (() => void)[] = [];
+  /** The connection handle whose store transaction is open, if any. */
+  #owner: object | null = null;
+  /** Set when SQLite rolled the group back under an open unit: the unit must fail. */
+  #ownerBroken: unknown = undefined;
+  #commitWhenFree = false;
+  #closed = false;
+  /** Retrying BEGIN while another connection holds the write lock. */
+  #opening: Promise<void> | null = null;
+  readonly #busyTimeoutMs: number;
+
+  constructor(db: BetterSqlite3.Database, opts: GroupCommitOptions) {
+    this.#db = db;
+    this.#busyTimeoutMs = opts.busyTimeoutMs;
+    this.#schedule = opts.schedule ?? ((fn) => setImmediate(fn));
+  }
+
+  /** Run one query for `handle`: inside its unit, or on its own (after any open unit). */
+  execute<R>(handle: object, query: CompiledQuery): Promise<QueryResult<R>> {
+    const control = TRANSACTION_CONTROL.exec(query.sql)?.[1]?.toLowerCase();
+    if (control !== undefined) return this.#control(handle, control).then(() => ({ rows: [] }));
+    if (this.#owner === handle) {
+      if (this.#ownerBroken !== undefined) return Promise.reject(this.#ownerBroken);
+      try {
+        return Promise.resolve(this.#run<R>(query));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    // A statement runs synchronously, so a free connection needs no lock for it.
+    if (!this.#locked) return this.#alone<R>(handle, query);
+    return this.#acquire().then(() => {
+      try {
+        return this.#alone<R>(handle, query);
+      } finally {
+        this.#release();
+      }
+    });
+  }
+
+  /**
+   * Raw `BEGIN`, `COMMIT` and `ROLLBACK` through one connection handle (`db.connection()`, as
+   * the migrations use) mean a store transaction of that handle, as they would on SQLite.
+   */
+  #control(handle: object, verb: string): Promise<void> {
+    if (verb === 'begin') {
+      if (this.#owner === handle) return Promise.reject(new Error('cannot begin a transaction within a transaction'));
+      return this.begin(handle);
+    }
+    if (this.#owner !== handle) return Promise.reject(new Error(`cannot ${verb}: no transaction is active on this connection`));
+    return verb === 'rollback' ? this.rollback(handle) : this.commit(handle);
+  }
+
+  /** A query outside any unit: a read at once, a write in the open group, durable with it. */
+  #alone<R>(handle: object, query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      const stmt = this.#db.prepare(query.sql);
+      if (stmt.readonly) return Promise.resolve(this.#run<R>(query, stmt));
+      const group = this.#group ?? this.#tryOpen();
+      // Another process holds the write lock: once it is ours, run the query as if it came now.
+      if (!group) return this.#opened().then(() => this.execute<R>(handle, query));
+      const result = this.#run<R>(query, stmt);
+      group.waited = true;
+      return group.durable.then(() => result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #run<R>(query: CompiledQuery, stmt: BetterSqlite3.Statement = this.#db.prepare(query.sql)): QueryResult<R> {
+    const params = query.parameters as unknown[];
+    try {
+      if (stmt.reader) return { rows: stmt.all(params) as R[] };
+      const { changes, lastInsertRowid } = stmt.run(params);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    } catch (err) {
+      this.#checkAlive(err);
+      throw err;
+    }
+  }
+
+  /** SQLite rolls a transaction back by itself on some errors (I/O, full disk): fail the group. */
+  #checkAlive(err: unknown): void {
+    if (this.#group && !this.#db.inTransaction) {
+      const group = this.#group;
+      this.#group = null;
+      if (this.#owner !== null) this.#ownerBroken = err;
+      group.settle(err);
+    }
+  }
+
+  /**
+   * Open a group, unless another connection (another process) holds the write lock: then null.
+   * The lock is asked for without SQLite's busy handler, which would sleep on this thread (the
+   * event loop) until the other writer is done; #opened() waits with timers instead.
+   */
+  #tryOpen(): Group | null {
+    if (this.#closed) throw new Error('the SQLite store is closed');
+    this.#db.prepare('pragma busy_timeout = 0').get();
+    try {
+      this.#db.prepare('begin immediate').run();
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return null;
+      throw err;
+    } finally {
+      this.#db.prepare(`pragma busy_timeout = ${this.#busyTimeoutMs}`).get();
+    }
+    const group = new Group();
+    this.#group = group;
+    this.#schedule(() => {
+      if (this.#group !== group) return;
+      if (this.#locked) this.#commitWhenFree = true;
+      else this.#commit();
+    });
+    return group;
+  }
+
+  /** Wait until a group is open: retry the write lock with a growing pause, for busyTimeoutMs. */
+  #opened(): Promise<void> {
+    this.#opening ??= (async () => {
+      const deadline = Date.now() + this.#busyTimeoutMs;
+      try {
+        for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          if (this.#group || this.#tryOpen()) return;
+          if (Date.now() >= deadline) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        }
+      } finally {
+        this.#opening = null;
+      }
+    })();
+    return this.#opening;
+  }
+
+  #commit(): void {
+    const group = this.#group;
+    this.#commitWhenFree = false;
+    if (!group) return;
+    this.#group = null;
+    try {
+      this.#db.prepare('commit').run();
+    } catch (err) {
+      if (this.#db.inTransaction) this.#db.prepare('rollback').run();
+      group.settle(err);
+      return;
+    }
+    group.settle();
+  }
+
+  /** Take the connection, in turn (FIFO) with everyone else waiting for it. */
+  #acquire(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Give the connection up: commit a group whose turn ended meanwhile, then hand it on. */
+  #release(): void {
+    if (this.#commitWhenFree) this.#commit();
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#locked = false;
+  }
+
+  /** Begin a store transaction for `handle`: take the connection, then a savepoint in the group. */
+  async begin(handle: object): Promise<void> {
+    await this.#acquire();
+    this.#owner = handle;
+    this.#ownerBroken = undefined;
+    try {
+      if (!this.#group && !this.#tryOpen()) await this.#opened();
+      this.#run(CompiledQuery.raw('savepoint unit'));
+    } catch (err) {
+      this.#endUnit();
+      throw err;
+    }
+  }
+
+  /** End `handle`'s store transaction; resolves once its rows are durable. */
+  async commit(handle: object): Promise<void> {
+    this.#assertOwner(handle);
+    const broken = this.#ownerBroken;
+    const group = this.#group;
+    try {
+      if (broken !== undefined) throw broken;
+      this.#run(CompiledQuery.raw('release unit'));
+    } finally {
+      this.#endUnit();
+    }
+    group!.waited = true;
+    await group!.durable;
+  }
+
+  /** Undo `handle`'s store transaction; the rest of the group is untouched. */
+  async rollback(handle: object): Promise<void> {
+    this.#assertOwner(handle);
+    try {
+      if (this.#ownerBroken === undefined && this.#group) {
+        this.#run(CompiledQuery.raw('rollback to unit'));
+        this.#run(CompiledQuery.raw('release unit'));
+      }
+    } finally {
+      this.#endUnit();
+    }
+  }
+
+  #assertOwner(handle: object): void {
+    if (this.#owner !== handle) throw new Error('SQLite store transaction ended by a connection that does not hold it');
+  }
+
+  #endUnit(): void {
+    this.#owner = null;
+    this.#ownerBroken = undefined;
+    this.#release();
+  }
+
+  /** Commit what is open and close the file; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#owner === null) this.#commit();
+    this.#db.close();
+  }
+}
+
+/** A connection handle: the core decides, by handle, whether a query belongs to a unit. */
+class GroupCommitConnection implements DatabaseConnection {
+  constructor(readonly core: SqliteGroupCommit) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.core.execute<R>(this, query);
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(query.query)) throw new Error('SQLite streams only SELECT queries');
+    // Nothing here streams (sqlite-statement-cache.ts relies on it); a whole result will do.
+    yield await this.core.execute<R>(this, query);
+  }
+}
+
+class GroupCommitDriver implements Driver {
+  #core: SqliteGroupCommit | undefined;
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly opts: GroupCommitOptions,
+  ) {}
+
+  async init(): Promise<void> {
+    this.#core = new SqliteGroupCommit(this.db, this.opts);
+  }
+
+  /** No lock here: a handle per query or transaction, and the core serialises units. */
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new GroupCommitConnection(this.#core!);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#core!.begin(connection);
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#core!.commit(connection);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#core!.rollback(connection);
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    this.#core?.close();
+  }
+}
+
+/**
+ * Kysely's SQLite dialect over one better-sqlite3 handle, with group commit. Store
+ * transactions take the file's write lock when they begin (the group begins IMMEDIATE): a
+ * transaction that reads before it writes never meets a snapshot another process made stale.
+ */
+export class GroupCommitSqliteDialect implements Dialect {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly opts: GroupCommitOptions,
+  ) {}
+
+  createDriver(): Driver {
+    return new GroupCommitDriver(this.db, this.opts);
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
