@@ -90,6 +90,12 @@ function openSqlite(dataDir: string): OpenedStore {
   // database grows and stays on the C heap. Pages past the cache are one pread() away in the
   // kernel's own cache; the hot ones (index roots, the rows just written) stay in these 2 MB.
   sqlite.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
+  // Statement journals and the savepoints' sub-journal in memory, not in temp files: store
+  // transactions are savepoints inside a commit group (sqlite-group-commit.ts), whose
+  // sub-journal otherwise spills to a temp file opened, written and closed for every group
+  // (more write() calls than the WAL itself; bench/README.md). It holds the original of each
+  // page a savepoint changes, and is emptied when the group commits.
+  sqlite.pragma('temp_store = MEMORY');
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }) });
