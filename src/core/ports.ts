@@ -78,6 +78,13 @@ export interface LimitResult {
  * never take more points than the budget.
  */
 export interface Limiter {
+  /**
+   * The counters live on the store's own connection (the embedded SQLite), so a call made inside
+   * a store transaction joins it instead of waiting for another connection. Only then may a
+   * caller hold a transaction across limiter calls (mfa-verify.ts): on a pool, transactions
+   * waiting for the limiter's connections could take them all.
+   */
+  readonly sharesStoreConnection: boolean;
   consume(bucket: LimitBucket, key: string, points?: number): Promise<LimitResult>;
   /** Give points back (a success that should not count, after consuming before evaluating). */
   reward(bucket: LimitBucket, key: string, points?: number): Promise<void>;

@@ -132,6 +132,8 @@ export async function createLimiter(opened: OpenedStore, opts: LimiterOptions): 
   }
 
   return {
+    sharesStoreConnection: !opts.redis && opened.dialect === 'sqlite',
+
     async consume(bucket, key, points = 1): Promise<LimitResult> {
       const { rl } = limiterFor(bucket);
       try {

@@ -26,6 +26,11 @@ export interface FactorAttempt {
  */
 export interface Factor {
   method: VerifyMethod;
+  /**
+   * The check needs nothing but the store (no thread pool, no network): a login may run it
+   * inside the store transaction that holds the connection (mfa-verify.ts).
+   */
+  inline?: boolean;
   /** Whether this user can use the method (enrolled, codes left...). */
   available(deps: CoreDeps, user: User, methods: MfaMethod[]): Promise<boolean>;
   verify(deps: CoreDeps, attempt: FactorAttempt): Promise<FactorResult>;

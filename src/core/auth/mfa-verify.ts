@@ -1,11 +1,11 @@
 import { audit, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { fail, ok, type Outcome } from '../result.js';
-import type { Amr, Ctx, TrustedDevice, VerifyMethod } from '../types.js';
+import type { Amr, Ctx, MfaPending, TrustedDevice, User, VerifyMethod } from '../types.js';
 import type { FactorRegistry } from './factor.js';
 import { MFA_PENDING_MAX_ATTEMPTS, resolveMfaPending } from './mfa-pending.js';
 import { checkSecondFactor } from './second-factor.js';
-import { grantFor, recordSession, type TokenGrant } from './sessions.js';
+import { grantFor, recordSession, type RecordedSession, type TokenGrant } from './sessions.js';
 import { trustDevice } from './trusted-devices.js';
 
 export interface MfaVerifyInput {
@@ -23,10 +23,40 @@ export interface MfaVerified {
 
 const invalidToken = () => fail('mfa_token_invalid', 'the sign-in step has expired or is not valid; sign in again');
 
-/** Step two of the login: a second factor against an MFA-pending token. */
+/**
+ * Step two of the login: a second factor against an MFA-pending token.
+ *
+ * For a factor whose check needs nothing but the store (`inline`: TOTP, backup codes, email
+ * and SMS codes), the whole attempt is one store transaction: the token's attempt reservation,
+ * the failure budget, the factor's own compare-and-set, and then either the failure's rows or
+ * the session's. One commit instead of four on the hottest path of the login, and on SQLite
+ * the eight clients' verifications share their commits (sqlite-group-commit.ts;
+ * bench/README.md, fourth round). Only where the limiter's counters share the store's connection
+ * (limiter.ts): on PostgreSQL, transactions holding pooled connections while the limiter waits
+ * for another could take the whole pool. WebAuthn checks a signature through WebCrypto, off
+ * the event loop, which must not hold the store's connection: its steps commit one by one.
+ */
 export async function verifyLoginFactor(deps: CoreDeps, registry: FactorRegistry, input: MfaVerifyInput, ctx: Ctx): Promise<Outcome<MfaVerified>> {
   const pending = await resolveMfaPending(deps, input.mfaToken, ctx.now);
   if (!pending) return invalidToken();
+  let recorded: Outcome<{ user: User; rec: RecordedSession }>;
+  if (registry.get(input.method)?.inline && deps.limiter.sharesStoreConnection) {
+    // Read before the transaction: a stale policy cache reads through the root store, which
+    // would wait for the connection this transaction holds.
+    const policy = await deps.policy();
+    recorded = await deps.store.transaction((store) => attempt({ ...deps, store, policy: async () => policy }, registry, pending, input, ctx));
+  } else {
+    recorded = await attempt(deps, registry, pending, input, ctx);
+  }
+  if (!recorded.ok) return recorded;
+  const { user, rec } = recorded.value;
+  const grant = await grantFor(deps, user, rec, ctx.now);
+  const device = input.trustDevice ? await trustDevice(deps, user, ctx) : null;
+  return ok({ grant, device });
+}
+
+/** Reserve an attempt, check the factor under its budgets, and on success record the session. */
+async function attempt(deps: CoreDeps, registry: FactorRegistry, pending: MfaPending, input: MfaVerifyInput, ctx: Ctx): Promise<Outcome<{ user: User; rec: RecordedSession }>> {
   const user = await deps.store.users.byId(pending.userId);
   if (!user || user.disabled) return invalidToken();
   // One atomic reservation per evaluation: 20 parallel wrong codes get at most 5 evaluations.
@@ -45,19 +75,16 @@ export async function verifyLoginFactor(deps: CoreDeps, registry: FactorRegistry
 
   const amr: Amr[] = [...new Set<Amr>(['pwd', ...checked.value.amr, 'mfa'])];
   // Consuming the token, the session's rows, the factor's success and their audit entries
-  // commit together: one commit instead of seven on the hottest path of the login
-  // (bench/README.md), and no session ever exists without its login.succeeded entry.
-  const recorded = await deps.store.transaction(async (store) => {
+  // commit together (joining the attempt's transaction where there is one), and no session
+  // ever exists without its login.succeeded entry.
+  const rec = await deps.store.transaction(async (store) => {
     // The first success consumes the token; a parallel second success finds it gone (and the
     // factor's success is not recorded: that attempt signed nobody in).
     if (!(await store.mfaPending.consume(pending.id, ctx.now))) return null;
     await checked.value.settle(store);
-    const rec = await recordSession(deps, store, user, ctx, { amr, acr: checked.value.acr, mfaVerified: true });
-    await audit(store, ctx, EVENT.loginSucceeded, user.id, { session_id: rec.session.id, amr, method: input.method });
-    return rec;
+    const r = await recordSession(deps, store, user, ctx, { amr, acr: checked.value.acr, mfaVerified: true });
+    await audit(store, ctx, EVENT.loginSucceeded, user.id, { session_id: r.session.id, amr, method: input.method });
+    return r;
   });
-  if (!recorded) return invalidToken();
-  const grant = await grantFor(deps, user, recorded, ctx.now);
-  const device = input.trustDevice ? await trustDevice(deps, user, ctx) : null;
-  return ok({ grant, device });
+  return rec ? ok({ user, rec }) : invalidToken();
 }

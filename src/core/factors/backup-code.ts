@@ -11,6 +11,7 @@ export const BACKUP_CODE_PURPOSE = 'backup_code';
  */
 export const backupCodeFactor: Factor = {
   method: 'backup_code',
+  inline: true,
   async available(deps, user) {
     return (await deps.store.backupCodes.remaining(user.id)) > 0;
   },

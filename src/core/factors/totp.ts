@@ -12,6 +12,7 @@ export const totpAad = (id: string) => `totp:${id}`;
  */
 export const totpFactor: Factor = {
   method: 'totp',
+  inline: true,
   async available(_deps, _user, methods) {
     return methods.some((m) => m.type === 'totp');
   },

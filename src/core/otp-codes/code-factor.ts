@@ -35,6 +35,7 @@ export function createCodeFactor(opts: CodeFactorOptions): CodeFactor {
   const enrolled = (methods: MfaMethod[]) => methods.filter((m) => m.type === channel && m.destination);
   return {
     method: channel,
+    inline: true,
     sender: opts.sender,
     methodFor(methods, methodId) {
       const own = enrolled(methods);
