@@ -16,6 +16,7 @@ export interface Random {
   bytes(n: number): Buffer;
   /** A uniformly distributed integer in [0, max). */
   int(max: number): number;
+  /** A unique id (RFC 9562), sorting by creation time: never a secret on its own. */
   uuid(): string;
 }
 
