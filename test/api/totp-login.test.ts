@@ -157,4 +157,22 @@ describe('parallel verification', () => {
     const replays = (await eventsOf(wide, u.userId)).filter((e) => e.type === EVENT.mfaReplay);
     expect(replays).toHaveLength(19);
   });
+
+  it('20 parallel wrong codes on one mfa_token: exactly 5 are evaluated, and the token is spent', async () => {
+    // Each attempt is one store transaction on SQLite (mfa-verify.ts): the reservation must
+    // still hold when twenty of them queue for the connection at once.
+    const u = await userWithTotp(wide, 'budget-race');
+    nextStep(wide);
+    const token = await mfaToken(wide, u.email);
+    const right = codeAt(wide, u.secret);
+    const wrong = right === '000000' ? '000001' : '000000';
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifyMfa(wide, token, 'totp', wrong)));
+    expect(results.filter((r) => r.body.code === 'invalid_code')).toHaveLength(5);
+    expect(results.filter((r) => r.body.code === 'mfa_token_invalid')).toHaveLength(15);
+    const events = await eventsOf(wide, u.userId);
+    expect(events.filter((e) => e.type === EVENT.mfaFailed)).toHaveLength(5);
+    expect((await wide.composed.deps.core.store.users.byId(u.userId))!.mfaFailureStreak).toBe(5);
+    // The right code now finds the token spent.
+    expect((await verifyMfa(wide, token, 'totp', right)).body.code).toBe('mfa_token_invalid');
+  });
 });
