@@ -11,7 +11,7 @@ import type { Store } from '../core/ports.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
-import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
+import { GroupCommitSqliteDialect, type SqliteGroupCommit } from './sqlite-group-commit.js';
 import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {
@@ -29,6 +29,8 @@ export interface OpenedStore {
   dialect: Dialect;
   /** The raw SQLite handle (for rate-limiter-flexible), when on SQLite. */
   sqlite?: BetterSqlite3.Database;
+  /** Its group commit (sqlite-group-commit.ts), which writers on the raw handle join. */
+  sqliteGroups?: SqliteGroupCommit;
   /** The PostgreSQL pool (for rate-limiter-flexible), when on PostgreSQL. */
   pgPool?: pg.Pool;
   /** Close the database; idempotent. */
@@ -66,7 +68,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
   return opened;
 }
 
-function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStore, 'sqlite' | 'pgPool'>): OpenedStore {
+function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStore, 'sqlite' | 'sqliteGroups' | 'pgPool'>): OpenedStore {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= db.destroy());
   return { store: createKyselyStore(db, dialect, close), db, dialect, ...extra, close };
@@ -98,8 +100,9 @@ function openSqlite(dataDir: string): OpenedStore {
   sqlite.pragma('temp_store = MEMORY');
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }) });
-  return assemble(db, 'sqlite', { sqlite });
+  const dialect = new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const db = new Kysely<Database>({ dialect });
+  return assemble(db, 'sqlite', { sqlite, sqliteGroups: dialect.core });
 }
 
 function parseInt8(value: string): number {

@@ -15,6 +15,7 @@ import {
 import { sql } from 'kysely';
 import type { Budget, LimitBucket, LimitResult, Limiter } from '../core/ports.js';
 import type { OpenedStore } from './connect.js';
+import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 export interface LimiterOptions {
   /** Keep counters in Redis instead of the database. */
@@ -34,16 +35,22 @@ const SWEEP_GRACE_MS = 60 * 60_000;
 type Backend = (bucket: LimitBucket, budget: Budget) => RateLimiterAbstract;
 
 /**
- * rate-limiter-flexible's SQLite backend with its one write statement run as it is. The library
- * wraps its single `INSERT ... ON CONFLICT ... RETURNING` in a better-sqlite3 transaction
- * function built anew on every call (plus BEGIN and COMMIT, or a savepoint inside a store
- * transaction): 4-6% of the event loop on the sign-in paths (bench/README.md). One statement
- * is atomic in SQLite on its own, and inside an open transaction it simply joins it. If a
- * library update renames this hook, the library's own (equally correct) path runs instead.
+ * rate-limiter-flexible's SQLite backend with its one write statement run as it is, in the
+ * store's commit group. The library wraps its single `INSERT ... ON CONFLICT ... RETURNING` in a
+ * better-sqlite3 transaction function built anew on every call (plus BEGIN and COMMIT, or a
+ * savepoint inside a store transaction): 4-6% of the event loop on the sign-in paths
+ * (bench/README.md). One statement is atomic in SQLite on its own. It joins the open commit
+ * group, or opens one (sqlite-group-commit.ts): so it shares a commit with the request's other
+ * writes instead of committing alone, and while another process holds the write lock it waits
+ * with timers, not asleep in SQLite's busy handler on the event loop. If a library update
+ * renames this hook, the library's own (equally correct) path runs instead.
  */
 class SqliteLimiter extends RateLimiterSQLite {
+  groups?: SqliteGroupCommit;
+
   async _upsertTransactionBetterSQLite3(conn: BetterSqlite3.Database, upsertQuery: string, upsertParams: unknown[]): Promise<unknown> {
-    return conn.prepare(upsertQuery).get(...upsertParams);
+    const run = () => conn.prepare(upsertQuery).get(...upsertParams);
+    return this.groups ? this.groups.writeBeside(run) : run();
   }
 }
 
@@ -75,9 +82,10 @@ function backendFor(opened: OpenedStore, redis: Redis | undefined): Backend {
   if (opened.dialect === 'sqlite' && opened.sqlite) {
     const sqlite = opened.sqlite;
     // Caveat: better-sqlite3 is one connection, so a limiter call made while a store
-    // transaction is open joins that transaction (and commits or rolls back with it).
-    return (bucket, b) =>
-      new SqliteLimiter({
+    // transaction is open joins that transaction (and commits or rolls back with it); otherwise
+    // it joins the commit group.
+    return (bucket, b) => {
+      const rl = new SqliteLimiter({
         ...common(bucket, b),
         storeClient: sqlite,
         storeType: 'better-sqlite3',
@@ -86,6 +94,9 @@ function backendFor(opened: OpenedStore, redis: Redis | undefined): Backend {
         clearExpiredByTimeout: false,
         keyPrefix: bucket,
       });
+      rl.groups = opened.sqliteGroups;
+      return rl;
+    };
   }
   throw new Error(`createLimiter: the opened ${opened.dialect} store carries no driver handle`);
 }
@@ -170,7 +181,14 @@ export async function createLimiter(opened: OpenedStore, opts: LimiterOptions): 
 
     async reset(bucket, key) {
       const { rl } = limiterFor(bucket);
-      await rl.delete(key);
+      const groups = opened.sqliteGroups;
+      // On SQLite through the commit group (resolved once durable), as the upserts above.
+      if (!opts.redis && groups && opened.sqlite) {
+        const handle = opened.sqlite;
+        await groups.writeBeside(() => handle.prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(rl.getKey(key)));
+      } else {
+        await rl.delete(key);
+      }
     },
   };
 }

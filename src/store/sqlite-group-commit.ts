@@ -30,9 +30,9 @@
  *   disk), every write of the group is rejected with that error, and a store transaction that
  *   was open fails at its next statement: nothing reports success that was not committed.
  *
- * The rate limiter (rate-limiter-flexible) runs its statements on the same handle directly:
- * they join the open group, or the store transaction holding the connection (as they did
- * before), and are made durable by the caller's next awaited write (bench/README.md).
+ * The rate limiter (rate-limiter-flexible) runs its statements on the same handle, through
+ * `writeBeside`: in the open group (resolved once durable), or, inside a store transaction, in
+ * that transaction (resolved at once, durable with it).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import {
@@ -212,6 +212,29 @@ export class SqliteGroupCommit {
     return group;
   }
 
+  /**
+   * A write by a caller beside Kysely on the same handle (the rate limiter), run in the open
+   * group (opening one, waiting for another process's lock with timers, never in SQLite's busy
+   * handler) and resolved once durable, like a store write. Inside a store transaction it
+   * joins that transaction and resolves at once: the transaction's commit makes it durable
+   * (and waiting for the group there would wait for the transaction itself).
+   */
+  writeBeside<T>(run: () => T): T | Promise<T> {
+    if (!this.#group && !this.#tryOpen()) return this.#opened().then(() => this.writeBeside(run));
+    const group = this.#group!;
+    const inUnit = this.#owner !== null;
+    let out: T;
+    try {
+      out = run();
+    } catch (err) {
+      this.#checkAlive(err);
+      throw err;
+    }
+    if (inUnit) return out;
+    group.waited = true;
+    return group.durable.then(() => out);
+  }
+
   /** Wait until a group is open: retry the write lock with a growing pause, for busyTimeoutMs. */
   #opened(): Promise<void> {
     this.#opening ??= (async () => {
@@ -338,37 +361,34 @@ class GroupCommitConnection implements DatabaseConnection {
 }
 
 class GroupCommitDriver implements Driver {
-  #core: SqliteGroupCommit | undefined;
-  constructor(
-    private readonly db: BetterSqlite3.Database,
-    private readonly opts: GroupCommitOptions,
-  ) {}
-
-  async init(): Promise<void> {
-    this.#core = new SqliteGroupCommit(this.db, this.opts);
+  readonly #core: SqliteGroupCommit;
+  constructor(core: SqliteGroupCommit) {
+    this.#core = core;
   }
+
+  async init(): Promise<void> {}
 
   /** No lock here: a handle per query or transaction, and the core serialises units. */
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new GroupCommitConnection(this.#core!);
+    return new GroupCommitConnection(this.#core);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core!.begin(connection);
+    await this.#core.begin(connection);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core!.commit(connection);
+    await this.#core.commit(connection);
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core!.rollback(connection);
+    await this.#core.rollback(connection);
   }
 
   async releaseConnection(): Promise<void> {}
 
   async destroy(): Promise<void> {
-    this.#core?.close();
+    this.#core.close();
   }
 }
 
@@ -378,13 +398,15 @@ class GroupCommitDriver implements Driver {
  * transaction that reads before it writes never meets a snapshot another process made stale.
  */
 export class GroupCommitSqliteDialect implements Dialect {
-  constructor(
-    private readonly db: BetterSqlite3.Database,
-    private readonly opts: GroupCommitOptions,
-  ) {}
+  /** The handle's transaction state, for writers beside Kysely (the rate limiter). */
+  readonly core: SqliteGroupCommit;
+
+  constructor(db: BetterSqlite3.Database, opts: GroupCommitOptions) {
+    this.core = new SqliteGroupCommit(db, opts);
+  }
 
   createDriver(): Driver {
-    return new GroupCommitDriver(this.db, this.opts);
+    return new GroupCommitDriver(this.core);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -178,3 +178,35 @@ describe('SQLite group commit', () => {
     db = new Kysely<Db>({ dialect: new GroupCommitSqliteDialect(new BetterSqlite3(path.join(dir, 'g.db')), { busyTimeoutMs: 100 }) });
   });
 });
+
+describe('the SQLite rate limiter in the commit group', () => {
+  it("waits for another process's write lock without stopping the event loop, and resolves once durable", async () => {
+    const { openStore } = await import('../../src/store/index.js');
+    const { createLimiter } = await import('../../src/store/limiter.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'twofold-group-limiter-'));
+    const opened = await openStore({ dataDir: dir });
+    const limiter = await createLimiter(opened, { budgets: () => ({ points: 3, durationS: 60 }) });
+    const other = new BetterSqlite3(path.join(dir, 'twofold.db'), { timeout: 0 });
+    const points = () => (other.prepare("select points from rate_limits where key like '%k1'").get() as { points: number } | undefined)?.points;
+    try {
+      other.exec('begin immediate');
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const consumed = limiter.consume('login_ip', 'k1');
+      await new Promise((r) => setTimeout(r, 100));
+      // The rate limiter's own busy handling would have slept on this thread all along.
+      expect(ticks).toBeGreaterThan(5);
+      other.exec('commit');
+      expect((await consumed).remaining).toBe(2);
+      clearInterval(timer);
+      // Resolved means committed: another connection sees the point taken.
+      expect(points()).toBe(1);
+      await limiter.reset('login_ip', 'k1');
+      expect(points()).toBeUndefined();
+    } finally {
+      other.close();
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
