@@ -11,7 +11,8 @@ import type { Store } from '../core/ports.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
-import { GroupCommitSqliteDialect, type SqliteGroupCommit } from './sqlite-group-commit.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit-dialect.js';
+import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {

@@ -35,21 +35,7 @@
  * that transaction (resolved at once, durable with it).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import {
-  CompiledQuery,
-  SelectQueryNode,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, type QueryResult } from 'kysely';
 
 /** `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION]`, `COMMIT`/`END`, `ROLLBACK` (not `ROLLBACK TO`). */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback)\b(?!\s+(?:transaction\s+)?to\b)/i;
@@ -66,16 +52,14 @@ class Group {
   readonly durable: Promise<void>;
   #resolve!: () => void;
   #reject!: (err: unknown) => void;
-  /** Whether a caller waits on `durable` (so a failure must reach somebody). */
-  waited = false;
 
   constructor() {
     this.durable = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    // A failed group nobody waited for (only reads and limiter writes joined it) is not an
-    // unhandled rejection: its error was already thrown to the statement that caused it.
+    // A failed group nobody waits for (only reads joined it) is not an unhandled rejection:
+    // its error was already thrown to the statement that caused it.
     this.durable.catch(() => {});
   }
 
@@ -157,7 +141,6 @@ export class SqliteGroupCommit {
       // Another process holds the write lock: once it is ours, run the query as if it came now.
       if (!group) return this.#opened().then(() => this.execute<R>(handle, query));
       const result = this.#run<R>(query, stmt);
-      group.waited = true;
       return group.durable.then(() => result);
     } catch (err) {
       return Promise.reject(err);
@@ -231,7 +214,6 @@ export class SqliteGroupCommit {
       throw err;
     }
     if (inUnit) return out;
-    group.waited = true;
     return group.durable.then(() => out);
   }
 
@@ -309,7 +291,6 @@ export class SqliteGroupCommit {
     } finally {
       this.#endUnit();
     }
-    group!.waited = true;
     await group!.durable;
   }
 
@@ -336,88 +317,17 @@ export class SqliteGroupCommit {
     this.#release();
   }
 
-  /** Commit what is open and close the file; idempotent. */
+  /**
+   * Commit what is open and close the file; idempotent. A store transaction still open here
+   * (the server closes the store after its last request) is rolled back with its group.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#owner === null) this.#commit();
+    const group = this.#group;
+    this.#group = null;
     this.#db.close();
-  }
-}
-
-/** A connection handle: the core decides, by handle, whether a query belongs to a unit. */
-class GroupCommitConnection implements DatabaseConnection {
-  constructor(readonly core: SqliteGroupCommit) {}
-
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return this.core.execute<R>(this, query);
-  }
-
-  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    if (!SelectQueryNode.is(query.query)) throw new Error('SQLite streams only SELECT queries');
-    // Nothing here streams (sqlite-statement-cache.ts relies on it); a whole result will do.
-    yield await this.core.execute<R>(this, query);
-  }
-}
-
-class GroupCommitDriver implements Driver {
-  readonly #core: SqliteGroupCommit;
-  constructor(core: SqliteGroupCommit) {
-    this.#core = core;
-  }
-
-  async init(): Promise<void> {}
-
-  /** No lock here: a handle per query or transaction, and the core serialises units. */
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new GroupCommitConnection(this.#core);
-  }
-
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core.begin(connection);
-  }
-
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core.commit(connection);
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#core.rollback(connection);
-  }
-
-  async releaseConnection(): Promise<void> {}
-
-  async destroy(): Promise<void> {
-    this.#core.close();
-  }
-}
-
-/**
- * Kysely's SQLite dialect over one better-sqlite3 handle, with group commit. Store
- * transactions take the file's write lock when they begin (the group begins IMMEDIATE): a
- * transaction that reads before it writes never meets a snapshot another process made stale.
- */
-export class GroupCommitSqliteDialect implements Dialect {
-  /** The handle's transaction state, for writers beside Kysely (the rate limiter). */
-  readonly core: SqliteGroupCommit;
-
-  constructor(db: BetterSqlite3.Database, opts: GroupCommitOptions) {
-    this.core = new SqliteGroupCommit(db, opts);
-  }
-
-  createDriver(): Driver {
-    return new GroupCommitDriver(this.core);
-  }
-
-  createQueryCompiler(): QueryCompiler {
-    return new SqliteQueryCompiler();
-  }
-
-  createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
-  }
-
-  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new SqliteIntrospector(db);
+    group?.settle(new Error('the SQLite store was closed before this write committed'));
   }
 }

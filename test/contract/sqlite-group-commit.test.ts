@@ -11,7 +11,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommitSqliteDialect } from '../../src/store/sqlite-group-commit.js';
+import { GroupCommitSqliteDialect } from '../../src/store/sqlite-group-commit-dialect.js';
 
 interface Db {
   t: { k: string; v: number };
