@@ -42,14 +42,31 @@ type Backend = (bucket: LimitBucket, budget: Budget) => RateLimiterAbstract;
  * (bench/README.md). One statement is atomic in SQLite on its own. It joins the open commit
  * group, or opens one (sqlite-group-commit.ts): so it shares a commit with the request's other
  * writes instead of committing alone, and while another process holds the write lock it waits
- * with timers, not asleep in SQLite's busy handler on the event loop. If a library update
- * renames this hook, the library's own (equally correct) path runs instead.
+ * with timers, not asleep in SQLite's busy handler on the event loop. The delete of `reset`
+ * likewise. If a library update renames these hooks, the library's own (equally correct)
+ * path runs instead.
  */
 class SqliteLimiter extends RateLimiterSQLite {
-  groups?: SqliteGroupCommit;
+  readonly #conn: BetterSqlite3.Database;
+
+  constructor(
+    opts: ConstructorParameters<typeof RateLimiterSQLite>[0] & { storeClient: BetterSqlite3.Database },
+    private readonly groups: SqliteGroupCommit | undefined,
+  ) {
+    super(opts);
+    this.#conn = opts.storeClient;
+  }
 
   async _upsertTransactionBetterSQLite3(conn: BetterSqlite3.Database, upsertQuery: string, upsertParams: unknown[]): Promise<unknown> {
-    const run = () => conn.prepare(upsertQuery).get(...upsertParams);
+    return this.#inGroup(() => conn.prepare(upsertQuery).get(...upsertParams));
+  }
+
+  /** The library's delete (`reset`), in the commit group too: resolved once durable. */
+  async _delete(rlKey: string): Promise<boolean> {
+    return this.#inGroup(() => this.#conn.prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(rlKey).changes > 0);
+  }
+
+  #inGroup<T>(run: () => T): T | Promise<T> {
     return this.groups ? this.groups.writeBeside(run) : run();
   }
 }
@@ -84,19 +101,19 @@ function backendFor(opened: OpenedStore, redis: Redis | undefined): Backend {
     // Caveat: better-sqlite3 is one connection, so a limiter call made while a store
     // transaction is open joins that transaction (and commits or rolls back with it); otherwise
     // it joins the commit group.
-    return (bucket, b) => {
-      const rl = new SqliteLimiter({
-        ...common(bucket, b),
-        storeClient: sqlite,
-        storeType: 'better-sqlite3',
-        tableName: TABLE,
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        keyPrefix: bucket,
-      });
-      rl.groups = opened.sqliteGroups;
-      return rl;
-    };
+    return (bucket, b) =>
+      new SqliteLimiter(
+        {
+          ...common(bucket, b),
+          storeClient: sqlite,
+          storeType: 'better-sqlite3',
+          tableName: TABLE,
+          tableCreated: true,
+          clearExpiredByTimeout: false,
+          keyPrefix: bucket,
+        },
+        opened.sqliteGroups,
+      );
   }
   throw new Error(`createLimiter: the opened ${opened.dialect} store carries no driver handle`);
 }
@@ -181,14 +198,7 @@ export async function createLimiter(opened: OpenedStore, opts: LimiterOptions): 
 
     async reset(bucket, key) {
       const { rl } = limiterFor(bucket);
-      const groups = opened.sqliteGroups;
-      // On SQLite through the commit group (resolved once durable), as the upserts above.
-      if (!opts.redis && groups && opened.sqlite) {
-        const handle = opened.sqlite;
-        await groups.writeBeside(() => handle.prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(rl.getKey(key)));
-      } else {
-        await rl.delete(key);
-      }
+      await rl.delete(key);
     },
   };
 }

@@ -190,8 +190,10 @@ describe.each(targets)('Limiter on $name', (target) => {
 });
 
 describe('the SQLite limiter', () => {
-  it('still finds the library hook it replaces (a rename would quietly bring back a transaction per call)', async () => {
+  it('still finds the library hooks it replaces (a rename would quietly bring back a transaction per call, outside the commit group)', async () => {
     const { RateLimiterSQLite } = await import('rate-limiter-flexible');
-    expect(typeof (RateLimiterSQLite.prototype as unknown as Record<string, unknown>)._upsertTransactionBetterSQLite3).toBe('function');
+    const proto = RateLimiterSQLite.prototype as unknown as Record<string, unknown>;
+    expect(typeof proto._upsertTransactionBetterSQLite3).toBe('function');
+    expect(typeof proto._delete).toBe('function');
   });
 });
