@@ -2,14 +2,9 @@
  * Group commit for the embedded SQLite database: the writes of every request that is in flight
  * in one turn of the event loop commit together, in one SQLite transaction.
  *
- * Why: on an ext4 disk a commit costs far more than the statements it commits. SQLite writes
- * each dirty page twice into the WAL (frame header and page), takes and drops its file locks
- * for every transaction (a bare statement is one), and checkpoints every 1,000 pages with two
- * fsyncs. Measured on the TOTP verification (bench/README.md, fourth round), SQLite was half of
- * the event loop's time, and the one COMMIT of the session's rows alone 190 us; the same
- * statements run as one transaction for eight concurrent verifications cost under half as much
- * per verification, because the pages they share (the tails of the audit table and its
- * indexes, the WAL header) are written once, and the locks taken once.
+ * Why: on an ext4 disk a commit costs far more than its statements (each dirty page is two
+ * writes into the WAL, every transaction a round of file locks); the writes of concurrent
+ * requests committed together share pages and locks (bench/README.md, fourth round).
  *
  * What a caller sees is unchanged: a write resolves only once it is durable (committed), a
  * store transaction is atomic and isolated from every other query of this process, and the
@@ -36,6 +31,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type QueryResult } from 'kysely';
+import { retryWhileLocked, tryBeginImmediate } from './sqlite-write-lock.js';
+import { Turns } from './turns.js';
 
 /** `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION]`, `COMMIT`/`END`, `ROLLBACK` (not `ROLLBACK TO`). */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback)\b(?!\s+(?:transaction\s+)?to\b)/i;
@@ -77,9 +74,8 @@ export class SqliteGroupCommit {
   readonly #db: BetterSqlite3.Database;
   readonly #schedule: (fn: () => void) => void;
   #group: Group | null = null;
-  /** Someone holds the connection: a store transaction, or a query woken from the queue. */
-  #locked = false;
-  readonly #waiting: (() => void)[] = [];
+  /** The connection's turns: a store transaction holds it, or a query woken from the queue. */
+  readonly #turns = new Turns();
   /** The connection handle whose store transaction is open, if any. */
   #owner: object | null = null;
   /** Set when SQLite rolled the group back under an open unit: the unit must fail. */
@@ -109,8 +105,8 @@ export class SqliteGroupCommit {
       }
     }
     // A statement runs synchronously, so a free connection needs no lock for it.
-    if (!this.#locked) return this.#alone<R>(handle, query);
-    return this.#acquire().then(() => {
+    if (!this.#turns.held) return this.#alone<R>(handle, query);
+    return this.#turns.take().then(() => {
       try {
         return this.#alone<R>(handle, query);
       } finally {
@@ -169,27 +165,15 @@ export class SqliteGroupCommit {
     }
   }
 
-  /**
-   * Open a group, unless another connection (another process) holds the write lock: then null.
-   * The lock is asked for without SQLite's busy handler, which would sleep on this thread (the
-   * event loop) until the other writer is done; #opened() waits with timers instead.
-   */
+  /** Open a group, unless another connection (another process) holds the write lock: then null. */
   #tryOpen(): Group | null {
     if (this.#closed) throw new Error('the SQLite store is closed');
-    this.#db.prepare('pragma busy_timeout = 0').get();
-    try {
-      this.#db.prepare('begin immediate').run();
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return null;
-      throw err;
-    } finally {
-      this.#db.prepare(`pragma busy_timeout = ${this.#busyTimeoutMs}`).get();
-    }
+    if (!tryBeginImmediate(this.#db, this.#busyTimeoutMs)) return null;
     const group = new Group();
     this.#group = group;
     this.#schedule(() => {
       if (this.#group !== group) return;
-      if (this.#locked) this.#commitWhenFree = true;
+      if (this.#turns.held) this.#commitWhenFree = true;
       else this.#commit();
     });
     return group;
@@ -217,20 +201,11 @@ export class SqliteGroupCommit {
     return group.durable.then(() => out);
   }
 
-  /** Wait until a group is open: retry the write lock with a growing pause, for busyTimeoutMs. */
+  /** Wait (with timers, sqlite-write-lock.ts) until a group is open; one wait for all callers. */
   #opened(): Promise<void> {
-    this.#opening ??= (async () => {
-      const deadline = Date.now() + this.#busyTimeoutMs;
-      try {
-        for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-          await new Promise((resolve) => setTimeout(resolve, pause));
-          if (this.#group || this.#tryOpen()) return;
-          if (Date.now() >= deadline) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-        }
-      } finally {
-        this.#opening = null;
-      }
-    })();
+    this.#opening ??= retryWhileLocked(() => !!(this.#group || this.#tryOpen()), this.#busyTimeoutMs).finally(() => {
+      this.#opening = null;
+    });
     return this.#opening;
   }
 
@@ -249,26 +224,15 @@ export class SqliteGroupCommit {
     group.settle();
   }
 
-  /** Take the connection, in turn (FIFO) with everyone else waiting for it. */
-  #acquire(): Promise<void> {
-    if (!this.#locked) {
-      this.#locked = true;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-
   /** Give the connection up: commit a group whose turn ended meanwhile, then hand it on. */
   #release(): void {
     if (this.#commitWhenFree) this.#commit();
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#locked = false;
+    this.#turns.give();
   }
 
   /** Begin a store transaction for `handle`: take the connection, then a savepoint in the group. */
   async begin(handle: object): Promise<void> {
-    await this.#acquire();
+    await this.#turns.take();
     this.#owner = handle;
     this.#ownerBroken = undefined;
     try {

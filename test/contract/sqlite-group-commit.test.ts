@@ -11,6 +11,8 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { createLimiter } from '../../src/store/limiter.js';
 import { GroupCommitSqliteDialect } from '../../src/store/sqlite-group-commit-dialect.js';
 
 interface Db {
@@ -181,8 +183,6 @@ describe('SQLite group commit', () => {
 
 describe('the SQLite rate limiter in the commit group', () => {
   it("waits for another process's write lock without stopping the event loop, and resolves once durable", async () => {
-    const { openStore } = await import('../../src/store/index.js');
-    const { createLimiter } = await import('../../src/store/limiter.js');
     const dir = mkdtempSync(path.join(tmpdir(), 'twofold-group-limiter-'));
     const opened = await openStore({ dataDir: dir });
     const limiter = await createLimiter(opened, { budgets: () => ({ points: 3, durationS: 60 }) });
