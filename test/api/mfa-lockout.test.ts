@@ -69,6 +69,40 @@ describe('10 failures per user per 15 minutes', () => {
   });
 });
 
+describe('the per-user budget under load', () => {
+  // On SQLite the second step runs as one store transaction, and there the point is taken
+  // only by a failure (second-factor.ts, `serialized`): these pin that it is still the budget.
+  it('20 parallel wrong codes, each on its own mfa_token of one user: exactly 10 are evaluated, the rest answer 429', async () => {
+    const u = await userWithTotp(t, 'parallel-budget');
+    const tokens: string[] = [];
+    for (let i = 0; i < 20; i++) tokens.push(await mfaToken(t, u.email));
+    const answers = await Promise.all(tokens.map((token) => verifyMfa(t, token, 'totp', wrong(t, u))));
+    const codes = answers.map((r) => r.body.code);
+    expect(codes.filter((c) => c === 'invalid_code')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(10);
+    const events = await eventsOf(t, u.userId);
+    expect(events.filter((e) => e.type === EVENT.mfaFailed)).toHaveLength(10);
+    expect(events.filter((e) => e.type === EVENT.mfaLockout)).toHaveLength(1);
+  });
+
+  it('a success between failures neither counts nor clears them: the tenth failure still locks', async () => {
+    const u = await userWithTotp(t, 'success-between');
+    const token = await mfaToken(t, u.email);
+    for (let i = 0; i < 4; i++) expect((await verifyMfa(t, token, 'totp', wrong(t, u))).body.code).toBe('invalid_code');
+    const token2 = await mfaToken(t, u.email);
+    for (let i = 0; i < 4; i++) expect((await verifyMfa(t, token2, 'totp', wrong(t, u))).body.code).toBe('invalid_code');
+    const token3 = await mfaToken(t, u.email);
+    expect((await verifyMfa(t, token3, 'totp', wrong(t, u))).body.code).toBe('invalid_code');
+    nextStep(t);
+    expect((await verifyMfa(t, token3, 'totp', codeAt(t, u.secret))).status).toBe(200);
+    const token4 = await mfaToken(t, u.email);
+    expect((await verifyMfa(t, token4, 'totp', wrong(t, u))).body.code).toBe('invalid_code');
+    nextStep(t);
+    expectLocked(await verifyMfa(t, token4, 'totp', codeAt(t, u.secret)));
+    expect((await eventsOf(t, u.userId)).filter((e) => e.type === EVENT.mfaLockout)).toHaveLength(1);
+  });
+});
+
 describe('100 failures in a row', () => {
   it('lock every factor but backup codes, even after the 15-minute window; a backup code unlocks', async () => {
     const u = await userWithTotp(t, 'hard');

@@ -44,9 +44,9 @@ export async function verifyLoginFactor(deps: CoreDeps, registry: FactorRegistry
     // Read before the transaction: a stale policy cache reads through the root store, which
     // would wait for the connection this transaction holds.
     const policy = await deps.policy();
-    recorded = await deps.store.transaction((store) => attempt({ ...deps, store, policy: async () => policy }, registry, pending, input, ctx));
+    recorded = await deps.store.transaction((store) => attempt({ ...deps, store, policy: async () => policy }, registry, pending, input, ctx, true));
   } else {
-    recorded = await attempt(deps, registry, pending, input, ctx);
+    recorded = await attempt(deps, registry, pending, input, ctx, false);
   }
   if (!recorded.ok) return recorded;
   const { user, rec } = recorded.value;
@@ -55,8 +55,12 @@ export async function verifyLoginFactor(deps: CoreDeps, registry: FactorRegistry
   return ok({ grant, device });
 }
 
-/** Reserve an attempt, check the factor under its budgets, and on success record the session. */
-async function attempt(deps: CoreDeps, registry: FactorRegistry, pending: MfaPending, input: MfaVerifyInput, ctx: Ctx): Promise<Outcome<{ user: User; rec: RecordedSession }>> {
+/**
+ * Reserve an attempt, check the factor under its budgets, and on success record the session.
+ * `serialized`: run inside one store transaction on the limiter's own connection, which holds
+ * SQLite's write lock throughout (checkSecondFactor's `serialized`).
+ */
+async function attempt(deps: CoreDeps, registry: FactorRegistry, pending: MfaPending, input: MfaVerifyInput, ctx: Ctx, serialized: boolean): Promise<Outcome<{ user: User; rec: RecordedSession }>> {
   const user = await deps.store.users.byId(pending.userId);
   if (!user || user.disabled) return invalidToken();
   // One atomic reservation per evaluation: 20 parallel wrong codes get at most 5 evaluations.
@@ -70,6 +74,7 @@ async function attempt(deps: CoreDeps, registry: FactorRegistry, pending: MfaPen
     code: input.code,
     credential: input.credential,
     ctx,
+    serialized,
   });
   if (!checked.ok) return checked;
 

@@ -2,7 +2,7 @@ import { audit, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import { fail, ok, type Outcome } from '../result.js';
-import type { Store } from '../ports.js';
+import type { LimitResult, Store } from '../ports.js';
 import type { Ctx, User, VerifyMethod } from '../types.js';
 import { methodUsable, type FactorRegistry, type FactorResult } from './factor.js';
 
@@ -14,6 +14,13 @@ export interface SecondFactorInput {
   code?: string;
   credential?: unknown;
   ctx: Ctx;
+  /**
+   * The caller holds the store's connection, and with it SQLite's write lock, for the whole
+   * check (mfa-verify.ts): no other evaluation, of this process or another, can run between
+   * reading the budget and writing it. The point is then taken only by a failure, instead of
+   * taken before and given back by a success: the same budget, without two writes per success.
+   */
+  serialized?: boolean;
 }
 
 type Success = Extract<FactorResult, { ok: true }>;
@@ -33,7 +40,8 @@ export type CheckedFactor = Success & {
  * then 429 for 15 minutes, and a correct code is refused while locked with the same answer)
  * and the run of failures in a row (100, NIST SP 800-63B 5.2.2), after which only a backup
  * code or an admin reset helps. The point is taken before the proof is evaluated, so parallel
- * guesses never get more evaluations than the budget; a success gives it back.
+ * guesses never get more evaluations than the budget; a success gives it back. A serialized
+ * caller (see `serialized`) needs no reservation: only a failure takes its point.
  */
 export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry, input: SecondFactorInput): Promise<Outcome<CheckedFactor>> {
   const { user, ctx, method } = input;
@@ -43,7 +51,17 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
   if (user.mfaFailureStreak >= policy.mfa_hard_lock_streak && method !== 'backup_code') {
     return fail('rate_limited', 'too many failed attempts in a row: sign in with a backup code or ask an administrator to reset your second factor', { retryAfterS: lockedS });
   }
-  const budget = await deps.limiter.consume('mfa_user', user.id);
+  // `reserved`: the point is taken already (and a success gives it back).
+  let budget: LimitResult;
+  let reserved = true;
+  if (input.serialized) {
+    budget = await deps.limiter.peek('mfa_user', user.id);
+    reserved = !budget.allowed;
+    // Refused: consume as the reserving path does, which may start the block (policy blockS).
+    if (reserved) budget = await deps.limiter.consume('mfa_user', user.id);
+  } else {
+    budget = await deps.limiter.consume('mfa_user', user.id);
+  }
   if (!budget.allowed) {
     return fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
   }
@@ -57,6 +75,13 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
       : { ok: false, reason: 'not_enrolled' };
 
   if (!result.ok) {
+    if (!reserved) {
+      budget = await deps.limiter.consume('mfa_user', user.id);
+      // A limiter call of another request ran beside the transaction (limiter.ts: it may join
+      // it) and took the last point meanwhile: this evaluation comes after it, so it is refused
+      // as if refused before, and its answer says nothing about the code.
+      if (!budget.allowed) return fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
+    }
     const streak = await deps.store.users.incrementFailureStreak(user.id);
     user.mfaFailureStreak = streak;
     const type = result.reason === 'replayed' ? EVENT.mfaReplay : EVENT.mfaFailed;
@@ -71,7 +96,7 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
   }
 
   const settle = async (store: Store): Promise<void> => {
-    await deps.limiter.reward('mfa_user', user.id);
+    if (reserved) await deps.limiter.reward('mfa_user', user.id);
     if (user.mfaFailureStreak > 0) {
       await store.users.resetFailureStreak(user.id);
       user.mfaFailureStreak = 0;
