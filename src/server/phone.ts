@@ -3,8 +3,20 @@
  * libphonenumber-js's full metadata (`/max`), which knows each country's number ranges; the
  * default metadata only checks lengths.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
+
+type PhoneLib = typeof import('libphonenumber-js/max');
+let phoneLib: PhoneLib | undefined;
+
+/**
+ * The library, loaded at the first phone number this process checks: its metadata takes about
+ * 2 MB of heap, for a factor many deployments never enable, and the service's memory budget
+ * is tight (bench/README.md). Synchronous (its CommonJS build), since zod refinements are.
+ */
+function lib(): PhoneLib {
+  return (phoneLib ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLib);
+}
 
 /**
  * The E.164 form of a number given in international form, or null when it is not a valid
@@ -14,7 +26,7 @@ import { z } from 'zod';
 export function toE164(input: string): string | null {
   const s = input.trim();
   if (!s.startsWith('+')) return null;
-  const parsed = parsePhoneNumberFromString(s);
+  const parsed = lib().parsePhoneNumberFromString(s);
   return parsed?.isValid() ? parsed.number : null;
 }
 
