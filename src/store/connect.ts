@@ -72,7 +72,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
 function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStore, 'sqlite' | 'sqliteGroups' | 'pgPool'>): OpenedStore {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= db.destroy());
-  return { store: createKyselyStore(db, dialect, close), db, dialect, ...extra, close };
+  return { store: createKyselyStore(db, dialect, close, extra.sqliteGroups), db, dialect, ...extra, close };
 }
 
 /** SQLite's page cache, KiB (see openSqlite). */

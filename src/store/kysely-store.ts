@@ -6,6 +6,8 @@ import type { Store } from '../core/ports.js';
 import type { Database, Dialect } from './schema.js';
 import { createBackupCodesRepo } from './repos/backup-codes.js';
 import type { RepoDeps } from './repos/codec.js';
+import { runDirectly } from './repos/prepared.js';
+import type { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { createEnforcementRepo } from './repos/enforcement.js';
 import { createEventsRepo } from './repos/events.js';
 import { createKeyIdsRepo } from './repos/key-ids.js';
@@ -31,8 +33,14 @@ import { createWebAuthnChallengesRepo } from './repos/webauthn-challenges.js';
  *
  * @param close what `close()` does for a root store (the opener owns the pool or file).
  */
-export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close: () => Promise<void> = async () => {}): Store {
+export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close: () => Promise<void> = async () => {}, sqlite?: SqliteGroupCommit): Store {
   const deps: RepoDeps = { db, dialect };
+  // The root handle's queries run as a connection of their own (the same as Kysely's
+  // per-query connections: never the holder of a store transaction).
+  if (sqlite && !db.isTransaction) {
+    const outside = {};
+    runDirectly(db, (query) => sqlite.execute(outside, query));
+  }
   const store: Store = {
     purge: createPurgeRepo(deps),
     keyIds: createKeyIdsRepo(deps),
@@ -58,7 +66,15 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect, close:
     // query through the outer store would wait for it forever.
     transaction(fn) {
       if (db.isTransaction) return fn(store);
-      return db.transaction().execute((trx) => fn(createKyselyStore(trx, dialect)));
+      return db.transaction().execute((trx) => {
+        if (sqlite) {
+          // The driver has just begun this transaction on its connection, which holds the
+          // one SQLite connection until it ends: that is the handle its queries run as.
+          const handle = sqlite.unitHandle;
+          if (handle) runDirectly(trx, (query) => sqlite.execute(handle, query));
+        }
+        return fn(createKyselyStore(trx, dialect, undefined, sqlite));
+      });
     },
 
     async ping() {

@@ -92,6 +92,11 @@ export class SqliteGroupCommit {
     this.#schedule = opts.schedule ?? ((fn) => setImmediate(fn));
   }
 
+  /** The connection handle whose store transaction holds the connection now, if any. */
+  get unitHandle(): object | null {
+    return this.#owner;
+  }
+
   /** Run one query for `handle`: inside its unit, or on its own (after any open unit). */
   execute<R>(handle: object, query: CompiledQuery): Promise<QueryResult<R>> {
     const control = TRANSACTION_CONTROL.exec(query.sql)?.[1]?.toLowerCase();

@@ -4,7 +4,8 @@
  * event loop's time per TOTP verification (bench/README.md), for SQL texts that never change.
  * A prepared query is built once per dialect with marker values, and each call only fills the
  * parameter array, then runs through the same Kysely executor (connection, transaction,
- * driver) as a built query would.
+ * driver) as a built query would, or, where the store registered one for that handle
+ * (`runDirectly`), straight through the driver's connection.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database, Dialect } from '../schema.js';
@@ -65,7 +66,23 @@ function preparedWith<A extends unknown[], R>(build: (db: Kysely<Database>, ...a
       byDialect.set(deps.dialect, compiled);
     }
     const parameters = compiled.slots.map((s) => ('arg' in s ? (s.key === undefined ? args[s.arg] : (args[s.arg] as Record<string, unknown>)[s.key]) : s.value));
-    return deps.db.executeQuery<R>({ ...compiled.query, parameters } as CompiledQuery<R>);
+    const query = { ...compiled.query, parameters } as CompiledQuery<R>;
+    const direct = directRunners.get(deps.db);
+    return direct ? (direct(query) as Promise<QueryResult<R>>) : deps.db.executeQuery<R>(query);
   };
+}
+
+type Runner = (query: CompiledQuery) => Promise<QueryResult<unknown>>;
+const directRunners = new WeakMap<Kysely<Database>, Runner>();
+
+/**
+ * Run the prepared queries made through `db` (a root handle or a transaction) with `run`, the
+ * connection's own execute, instead of Kysely's executor: for the embedded SQLite, whose
+ * queries are synchronous, Kysely's connection provider and its promise hops cost 2.5-4.5 us
+ * per query (bench/README.md, fifth round), 15 queries per TOTP verification. Only the
+ * handles the store registers take this path; a transaction a repository opens itself does not.
+ */
+export function runDirectly(db: Kysely<Database>, run: Runner): void {
+  directRunners.set(db, run);
 }
 
