@@ -32,6 +32,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type QueryResult } from 'kysely';
 import { retryWhileLocked, tryBeginImmediate } from './sqlite-write-lock.js';
+import { Group } from './sqlite-commit-group.js';
 import { Turns } from './turns.js';
 
 /** `BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] [TRANSACTION]`, `COMMIT`/`END`, `ROLLBACK` (not `ROLLBACK TO`). */
@@ -42,28 +43,6 @@ export interface GroupCommitOptions {
   busyTimeoutMs: number;
   /** When to commit an open group. @default setImmediate (the end of this event-loop turn) */
   schedule?: (fn: () => void) => void;
-}
-
-/** One SQLite transaction shared by the writes of one event-loop turn. */
-class Group {
-  readonly durable: Promise<void>;
-  #resolve!: () => void;
-  #reject!: (err: unknown) => void;
-
-  constructor() {
-    this.durable = new Promise<void>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // A failed group nobody waits for (only reads joined it) is not an unhandled rejection:
-    // its error was already thrown to the statement that caused it.
-    this.durable.catch(() => {});
-  }
-
-  settle(err?: unknown): void {
-    if (err === undefined) this.#resolve();
-    else this.#reject(err);
-  }
 }
 
 /**

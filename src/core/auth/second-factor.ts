@@ -25,6 +25,9 @@ export interface SecondFactorInput {
 
 type Success = Extract<FactorResult, { ok: true }>;
 
+/** The per-user window is spent: the same answer for right and wrong codes. */
+const budgetSpent = (budget: LimitResult) => fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
+
 /** A proof that checked out, and the writes its success still owes. */
 export type CheckedFactor = Success & {
   /**
@@ -62,9 +65,7 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
   } else {
     budget = await deps.limiter.consume('mfa_user', user.id);
   }
-  if (!budget.allowed) {
-    return fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
-  }
+  if (!budget.allowed) return budgetSpent(budget);
 
   const methods = await deps.store.methods.listForUser(user.id);
   const usable = await methodUsable(deps, registry, user, methods, method);
@@ -80,7 +81,7 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
       // A limiter call of another request ran beside the transaction (limiter.ts: it may join
       // it) and took the last point meanwhile: this evaluation comes after it, so it is refused
       // as if refused before, and its answer says nothing about the code.
-      if (!budget.allowed) return fail('rate_limited', 'too many failed attempts; try again later', { retryAfterS: budget.retryAfterS });
+      if (!budget.allowed) return budgetSpent(budget);
     }
     const streak = await deps.store.users.incrementFailureStreak(user.id);
     user.mfaFailureStreak = streak;
