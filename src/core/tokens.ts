@@ -29,8 +29,3 @@ export function parseOpaqueToken(token: unknown): { id: string; secret: string }
   const m = OPAQUE_RE.exec(token);
   return m ? { id: m[1], secret: m[2] } : null;
 }
-
-/** A random secret with no id part (refresh tokens are looked up by their hash). */
-export function newSecret(random: Random, bytes = SECRET_BYTES): string {
-  return random.bytes(bytes).toString('base64url');
-}

@@ -153,6 +153,41 @@ describe('sessions, refresh and logout', () => {
     expect((await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: r1.body.refresh_token } })).status).toBe(401);
   });
 
+  it('stores refresh tokens under keys that ascend in the order they are issued, never the token itself', async () => {
+    const u = await signUp(t.app, 'refresh-order@example.com');
+    const issued = [u.refresh];
+    for (let i = 0; i < 4; i++) {
+      const r = await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: issued.at(-1) } });
+      expect(r.status).toBe(200);
+      issued.push(r.body.refresh_token);
+    }
+    const session = (await t.composed.deps.core.store.sessions.listLive(u.userId, Date.now()))[0];
+    const db = t.composed.opened.db;
+    const keys = (await db.selectFrom('refresh_tokens').select('hash').where('session_id', '=', session.id).orderBy('created_at').orderBy('hash').execute()).map((r) => r.hash);
+    expect(keys).toHaveLength(5);
+    // Ascending keys: each insert lands at the end of the key's index (sessions.ts refreshKey).
+    expect([...keys].sort()).toEqual(keys);
+    for (const [i, token] of issued.entries()) {
+      const [id, secret] = token.split('.');
+      expect(keys[i].startsWith(`${id}.`)).toBe(true);
+      expect(keys.some((k) => k.includes(secret))).toBe(false);
+    }
+  });
+
+  it('still rotates a refresh token of the earlier form, a bare secret keyed by its hash', async () => {
+    const u = await signUp(t.app, 'refresh-old@example.com');
+    const session = (await t.composed.deps.core.store.sessions.listLive(u.userId, Date.now()))[0];
+    const { core } = t.composed.deps;
+    const bare = core.random.bytes(32).toString('base64url');
+    const now = Date.now();
+    await core.store.refreshTokens.insert({ hash: core.secrets.hash('refresh', bare), sessionId: session.id, createdAt: now, expiresAt: now + 60_000, usedAt: null });
+    const r = await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: bare } });
+    expect(r.status).toBe(200);
+    expect(r.body.refresh_token).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    // Used once, like any other: again is theft.
+    expect((await call(t.app, 'POST', '/auth/token/refresh', { body: { refresh_token: bare } })).status).toBe(401);
+  });
+
   it('logout revokes the session at once', async () => {
     const u = await signUp(t.app, 'logout@example.com');
     expect((await call(t.app, 'POST', '/auth/logout', { token: u.access, body: {} })).status).toBe(204);
