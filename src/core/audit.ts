@@ -43,6 +43,11 @@ export const EVENT = {
 
 export type EventType = (typeof EVENT)[keyof typeof EVENT];
 
+/** The audit entry of a request, to append now (`audit`) or together with others (`EventsRepo.appendAll`). */
+export function auditEntry(ctx: Ctx, type: EventType, userId: string | null, details: Record<string, unknown> = {}, actorId: string | null = userId): NewSecurityEvent {
+  return { type, userId, actorId, ip: ctx.ip, userAgent: ctx.userAgent, at: ctx.now, details };
+}
+
 export async function audit(
   store: Pick<Store, 'events'>,
   ctx: Ctx,
@@ -51,6 +56,5 @@ export async function audit(
   details: Record<string, unknown> = {},
   actorId: string | null = userId,
 ): Promise<void> {
-  const event: NewSecurityEvent = { type, userId, actorId, ip: ctx.ip, userAgent: ctx.userAgent, at: ctx.now, details };
-  await store.events.append(event);
+  await store.events.append(auditEntry(ctx, type, userId, details, actorId));
 }

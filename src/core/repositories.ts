@@ -87,6 +87,8 @@ export interface PasswordResetsRepo {
 
 export interface EventsRepo {
   append(event: NewSecurityEvent): Promise<number>;
+  /** Append several events at once, in this order (one statement: the sign-in's two entries). */
+  appendAll(events: NewSecurityEvent[]): Promise<void>;
   list(filter: {
     userId?: string;
     type?: string;

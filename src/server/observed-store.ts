@@ -24,6 +24,10 @@ export function observeStore(store: Store, on: StoreObservers): Store {
         on.event(event);
         return id;
       },
+      appendAll: async (events) => {
+        await store.events.appendAll(events);
+        events.forEach((e) => on.event(e));
+      },
     },
     policy: {
       ...store.policy,

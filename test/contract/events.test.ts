@@ -35,6 +35,32 @@ describe.each(targets)('EventsRepo on $name', (target) => {
     expect(got[0]).toMatchObject({ id: b, ip: null, userAgent: null, details: {} });
   });
 
+  it('appends several events at once, in their order, each with its own details', async () => {
+    const user = uid();
+    await events().appendAll([anEvent({ userId: user, type: 'mfa.verify_succeeded', details: { method: 'totp' } }), anEvent({ userId: user, type: 'login.succeeded', ip: null, details: { amr: ['pwd', 'otp'] } })]);
+    await events().appendAll([anEvent({ userId: user, type: 'a' }), anEvent({ userId: user, type: 'b' }), anEvent({ userId: user, type: 'c', userAgent: null })]);
+    await events().appendAll([anEvent({ userId: user, type: 'alone' })]);
+    await events().appendAll([]);
+    const { events: got } = await events().list({ userId: user, limit: 10 });
+    // Newest first: the order they were given, reversed, and ids that ascend with it.
+    expect(got.map((e) => e.type)).toEqual(['alone', 'c', 'b', 'a', 'login.succeeded', 'mfa.verify_succeeded']);
+    expect([...got].map((e) => e.id).reverse()).toEqual([...got].map((e) => e.id).sort((x, y) => x - y));
+    expect(got[5]).toMatchObject({ userId: user, ip: '192.0.2.10', details: { method: 'totp' } });
+    expect(got[4]).toMatchObject({ ip: null, details: { amr: ['pwd', 'otp'] } });
+    expect(got[1]).toMatchObject({ userAgent: null });
+  });
+
+  it('appends all of them or none, inside a transaction that rolls back', async () => {
+    const user = uid();
+    await expect(
+      opened().store.transaction(async (tx) => {
+        await tx.events.appendAll([anEvent({ userId: user }), anEvent({ userId: user })]);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect((await events().list({ userId: user, limit: 10 })).events).toEqual([]);
+  });
+
   it('pages newest first with an id cursor until next_cursor is null', async () => {
     const user = uid();
     const ids: number[] = [];

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { affected, type RepoDeps } from '../../src/store/repos/codec.js';
-import { prepared, preparedRow } from '../../src/store/repos/prepared.js';
+import { prepared, preparedRow, preparedRows } from '../../src/store/repos/prepared.js';
 import { databaseTargets, useStore } from '../helpers/databases.js';
 import { NOW, givenUser } from './fixtures.js';
 
@@ -17,6 +17,11 @@ const targets = await databaseTargets();
 const insertEvent = preparedRow<{ type: string; user_id: string | null; actor_id: string | null; ip: string | null; user_agent: string | null; at: number; details: string }, { id: number | bigint }>(
   ['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'],
   (db, row) => db.insertInto('security_events').values(row).returning('id'),
+);
+const insertTwo = preparedRows<{ type: string; user_id: string | null; actor_id: string | null; ip: string | null; user_agent: string | null; at: number; details: string }, unknown>(
+  ['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'],
+  2,
+  (db, rows) => db.insertInto('security_events').values(rows),
 );
 const byTypeSince = prepared((db, type: string, since: number) =>
   db.selectFrom('security_events').select(['type', 'at', 'details']).where('type', '=', type).where('at', '>=', since).orderBy('id', 'asc'),
@@ -49,6 +54,19 @@ describe.each(targets)('prepared queries on $name', (target) => {
     ]);
     expect((await byTypeSince(deps(), type, NOW + 5)).rows).toEqual([{ type, at: NOW + 10, details: '{"n":2}' }]);
     expect((await byTypeSince(deps(), 'other', NOW)).rows).toEqual([]);
+  });
+
+  it('fills each row of a multi-row insert from its own row, and refuses another number of rows', async () => {
+    const type = `rows.${Math.random()}`;
+    await insertTwo(deps(), [row(type, NOW, '{"r":0}'), row(type, NOW + 1, '{"r":1}')]);
+    await insertTwo(deps(), [row(type, NOW + 2, '{"r":2}'), row(type, NOW + 3, '{"r":3}')]);
+    expect((await byTypeSince(deps(), type, NOW)).rows.map((r) => [r.at, r.details])).toEqual([
+      [NOW, '{"r":0}'],
+      [NOW + 1, '{"r":1}'],
+      [NOW + 2, '{"r":2}'],
+      [NOW + 3, '{"r":3}'],
+    ]);
+    expect(() => insertTwo(deps(), [row(type, NOW)])).toThrow(/2 rows called with 1/);
   });
 
   it('keeps the builder’s constants and reports changed rows', async () => {

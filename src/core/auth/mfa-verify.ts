@@ -1,4 +1,4 @@
-import { audit, EVENT } from '../audit.js';
+import { auditEntry, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { Amr, Ctx, MfaPending, TrustedDevice, User, VerifyMethod } from '../types.js';
@@ -37,15 +37,21 @@ const invalidToken = () => fail('mfa_token_invalid', 'the sign-in step has expir
  * the event loop, which must not hold the store's connection: its steps commit one by one.
  */
 export async function verifyLoginFactor(deps: CoreDeps, registry: FactorRegistry, input: MfaVerifyInput, ctx: Ctx): Promise<Outcome<MfaVerified>> {
-  const pending = await resolveMfaPending(deps, input.mfaToken, ctx.now);
-  if (!pending) return invalidToken();
   let recorded: Outcome<{ user: User; rec: RecordedSession }>;
   if (registry.get(input.method)?.inline && deps.limiter.sharesStoreConnection) {
     // Read before the transaction: a stale policy cache reads through the root store, which
     // would wait for the connection this transaction holds.
     const policy = await deps.policy();
-    recorded = await deps.store.transaction((store) => attempt({ ...deps, store, policy: async () => policy }, registry, pending, input, ctx, true));
+    // The token is read inside too: a read outside a transaction takes SQLite's read locks
+    // of its own (bench/README.md, fifth round).
+    recorded = await deps.store.transaction(async (store) => {
+      const inTx: CoreDeps = { ...deps, store, policy: async () => policy };
+      const pending = await resolveMfaPending(inTx, input.mfaToken, ctx.now);
+      return pending ? attempt(inTx, registry, pending, input, ctx, true) : invalidToken();
+    });
   } else {
+    const pending = await resolveMfaPending(deps, input.mfaToken, ctx.now);
+    if (!pending) return invalidToken();
     recorded = await attempt(deps, registry, pending, input, ctx, false);
   }
   if (!recorded.ok) return recorded;
@@ -86,9 +92,9 @@ async function attempt(deps: CoreDeps, registry: FactorRegistry, pending: MfaPen
     // The first success consumes the token; a parallel second success finds it gone (and the
     // factor's success is not recorded: that attempt signed nobody in).
     if (!(await store.mfaPending.consume(pending.id, ctx.now))) return null;
-    await checked.value.settle(store);
+    const verified = await checked.value.settle(store);
     const r = await recordSession(deps, store, user, ctx, { amr, acr: checked.value.acr, mfaVerified: true });
-    await audit(store, ctx, EVENT.loginSucceeded, user.id, { session_id: r.session.id, amr, method: input.method });
+    await store.events.appendAll([verified, auditEntry(ctx, EVENT.loginSucceeded, user.id, { session_id: r.session.id, amr, method: input.method })]);
     return r;
   });
   return rec ? ok({ user, rec }) : invalidToken();

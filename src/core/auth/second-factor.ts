@@ -1,9 +1,9 @@
-import { audit, EVENT } from '../audit.js';
+import { audit, auditEntry, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { notifyUser } from '../notify.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { LimitResult, Store } from '../ports.js';
-import type { Ctx, User, VerifyMethod } from '../types.js';
+import type { Ctx, NewSecurityEvent, User, VerifyMethod } from '../types.js';
 import { methodUsable, type FactorRegistry, type FactorResult } from './factor.js';
 
 export interface SecondFactorInput {
@@ -31,11 +31,12 @@ const budgetSpent = (budget: LimitResult) => fail('rate_limited', 'too many fail
 /** A proof that checked out, and the writes its success still owes. */
 export type CheckedFactor = Success & {
   /**
-   * Record the success: the budget point back, the failure streak cleared, the audit entry.
-   * The caller runs it with the store of its own transaction, so these rows commit together
-   * with what the success grants (one commit instead of three on the login's hottest path).
+   * Record the success: the budget point back, the failure streak cleared. The caller runs it
+   * with the store of its own transaction, so these rows commit together with what the success
+   * grants (one commit instead of three on the login's hottest path), and appends the audit
+   * entry it returns together with its own (one statement).
    */
-  settle(store: Store): Promise<void>;
+  settle(store: Store): Promise<NewSecurityEvent>;
 };
 
 /**
@@ -96,13 +97,13 @@ export async function checkSecondFactor(deps: CoreDeps, registry: FactorRegistry
     return fail('invalid_code', 'the code is not valid');
   }
 
-  const settle = async (store: Store): Promise<void> => {
+  const settle = async (store: Store): Promise<NewSecurityEvent> => {
     if (reserved) await deps.limiter.reward('mfa_user', user.id);
     if (user.mfaFailureStreak > 0) {
       await store.users.resetFailureStreak(user.id);
       user.mfaFailureStreak = 0;
     }
-    await audit(store, ctx, EVENT.mfaVerified, user.id, { method, purpose: input.purpose, method_id: result.methodId, ...result.details });
+    return auditEntry(ctx, EVENT.mfaVerified, user.id, { method, purpose: input.purpose, method_id: result.methodId, ...result.details });
   };
   return ok({ ...result, settle });
 }

@@ -1,4 +1,4 @@
-import { audit, EVENT } from '../audit.js';
+import { audit, auditEntry, EVENT } from '../audit.js';
 import type { CoreDeps } from '../deps.js';
 import { fail, ok, type Outcome } from '../result.js';
 import type { Ctx, Session, User, VerifyMethod } from '../types.js';
@@ -32,9 +32,9 @@ export async function requireStepUp(
     // A step-up never lowers the session's assurance (an email code after a TOTP login stays aal2).
     const acr = session.acr === 'aal2' || checked.value.acr === 'aal2' ? 'aal2' : 'aal1';
     await deps.store.transaction(async (store) => {
-      await checked.value.settle(store);
+      const verified = await checked.value.settle(store);
       await store.sessions.markMfaVerified(session.id, ctx.now, amr, acr);
-      await audit(store, ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id });
+      await store.events.appendAll([verified, auditEntry(ctx, EVENT.stepUp, user.id, { method: proof.method, session_id: session.id })]);
     });
     session.mfaVerifiedAt = ctx.now;
     return ok(undefined);

@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { EventsRepo } from '../../core/ports.js';
-import type { SecurityEvent } from '../../core/types.js';
+import type { NewSecurityEvent, SecurityEvent } from '../../core/types.js';
 import type { SecurityEventsTable } from '../schema.js';
 import { pageSize, parseJson, type RepoDeps } from './codec.js';
-import { preparedRow } from './prepared.js';
+import { preparedRow, preparedRows } from './prepared.js';
 
 function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
   return {
@@ -24,21 +24,26 @@ const insertEvent = preparedRow<NewEventRow, { id: number | bigint }>(['type', '
   db.insertInto('security_events').values(row).returning('id'),
 );
 
+const COLUMNS = ['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'] as const;
+/** The same, for the two entries of a sign-in's second step (the factor's and the login's). */
+const insertTwoEvents = preparedRows<NewEventRow, unknown>(COLUMNS, 2, (db, rows) => db.insertInto('security_events').values(rows));
+
+function toRow(e: NewSecurityEvent): NewEventRow {
+  return { type: e.type, user_id: e.userId, actor_id: e.actorId, ip: e.ip, user_agent: e.userAgent, at: e.at, details: JSON.stringify(e.details ?? {}) };
+}
+
 export function createEventsRepo(deps: RepoDeps): EventsRepo {
   const { db } = deps;
   return {
     async append(e) {
-      const { rows } = await insertEvent(deps, {
-        type: e.type,
-        user_id: e.userId,
-        actor_id: e.actorId,
-        ip: e.ip,
-        user_agent: e.userAgent,
-        at: e.at,
-        details: JSON.stringify(e.details ?? {}),
-      });
+      const { rows } = await insertEvent(deps, toRow(e));
       if (rows.length !== 1) throw new Error('security event insert returned no id');
       return Number(rows[0].id);
+    },
+
+    async appendAll(events) {
+      if (events.length === 2) await insertTwoEvents(deps, events.map(toRow));
+      else if (events.length > 0) await db.insertInto('security_events').values(events.map(toRow)).execute();
     },
 
     /**
