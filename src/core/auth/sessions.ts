@@ -107,12 +107,12 @@ export function isLive(session: Session | undefined, now: number): session is Se
  */
 export async function refreshSession(deps: CoreDeps, presented: string, ctx: Ctx): Promise<Outcome<TokenGrant>> {
   if (typeof presented !== 'string' || presented.length < 20 || presented.length > 200) return fail('unauthenticated', 'refresh token is not valid');
-  const hash = refreshKey(deps, presented);
-  const record = await deps.store.refreshTokens.byHash(hash);
+  const key = refreshKey(deps, presented);
+  const record = await deps.store.refreshTokens.byHash(key);
   if (!record) return fail('unauthenticated', 'refresh token is not valid');
   const session = await deps.store.sessions.byId(record.sessionId);
   if (!isLive(session, ctx.now) || record.expiresAt <= ctx.now) return fail('unauthenticated', 'session has ended');
-  const firstUse = record.usedAt === null && (await deps.store.refreshTokens.markUsed(hash, ctx.now));
+  const firstUse = record.usedAt === null && (await deps.store.refreshTokens.markUsed(key, ctx.now));
   if (!firstUse) {
     await deps.store.sessions.revoke(session.id, ctx.now);
     await audit(deps.store, ctx, EVENT.refreshReuse, session.userId, { session_id: session.id });
