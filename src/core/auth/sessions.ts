@@ -23,15 +23,17 @@ const REFRESH_PURPOSE = 'refresh';
  * refresh (bench/README.md, sixth round). Tokens issued before they had ids, a bare secret, are
  * keyed by the hash of the whole token, as then.
  */
+const keyOf = (id: string, secretHash: string): string => `${id}.${secretHash}`;
+
 function refreshKey(deps: CoreDeps, presented: string): string {
   const parsed = parseOpaqueToken(presented);
-  return parsed ? `${parsed.id}.${deps.secrets.hash(REFRESH_PURPOSE, parsed.secret)}` : deps.secrets.hash(REFRESH_PURPOSE, presented);
+  return parsed ? keyOf(parsed.id, deps.secrets.hash(REFRESH_PURPOSE, parsed.secret)) : deps.secrets.hash(REFRESH_PURPOSE, presented);
 }
 
 async function issueRefresh(deps: CoreDeps, session: Session, now: number, store: Store = deps.store): Promise<string> {
   const t = newOpaqueToken(deps.random, deps.secrets, REFRESH_PURPOSE);
   await store.refreshTokens.insert({
-    hash: `${t.id}.${t.hash}`,
+    hash: keyOf(t.id, t.hash),
     sessionId: session.id,
     createdAt: now,
     expiresAt: now + deps.settings.refreshTtlS * 1000,

@@ -19,12 +19,12 @@ function toEvent(r: Selectable<SecurityEventsTable>): SecurityEvent {
 }
 
 type NewEventRow = Omit<Selectable<SecurityEventsTable>, 'id'>;
+const COLUMNS = ['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'] as const;
 /** Every request that changes anything appends: compiled once (prepared.ts). */
-const insertEvent = preparedRow<NewEventRow, { id: number | bigint }>(['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'], (db, row) =>
+const insertEvent = preparedRow<NewEventRow, { id: number | bigint }>(COLUMNS, (db, row) =>
   db.insertInto('security_events').values(row).returning('id'),
 );
 
-const COLUMNS = ['type', 'user_id', 'actor_id', 'ip', 'user_agent', 'at', 'details'] as const;
 /** The same, for the two entries of a sign-in's second step (the factor's and the login's). */
 const insertTwoEvents = preparedRows<NewEventRow, unknown>(COLUMNS, 2, (db, rows) => db.insertInto('security_events').values(rows));
 

@@ -59,24 +59,20 @@ export function preparedRow<Row extends Record<string, unknown>, R>(
 
 /**
  * The same over `count` rows (a multi-row INSERT): each call passes exactly `count` rows, and
- * row r's `columns` fill the markers of row r.
+ * row r's `columns` fill the markers of row r (the r-th argument of the prepared builder).
  */
 export function preparedRows<Row extends Record<string, unknown>, R>(
   columns: readonly (keyof Row & string)[],
   count: number,
   build: (db: Kysely<Database>, rows: Row[]) => Compilable<R>,
 ): (deps: RepoDeps, rows: Row[]) => Promise<QueryResult<R>> {
-  const run = preparedWith<[Record<string, unknown>], R>(
-    (db, flat) => build(db, Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((c) => [c, flat[`${r}.${c}`]])) as Row)),
-    () => [Object.fromEntries(Array.from({ length: count }, (_, r) => columns.map((c) => [`${r}.${c}`, new Marker(0, `${r}.${c}`)])).flat())],
+  const run = preparedWith<Row[], R>(
+    (db, ...rows) => build(db, rows),
+    () => Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((c) => [c, new Marker(r, c)]))),
   );
   return (deps, rows) => {
     if (rows.length !== count) throw new Error(`prepared insert of ${count} rows called with ${rows.length}`);
-    const flat: Record<string, unknown> = {};
-    rows.forEach((row, r) => {
-      for (const c of columns) flat[`${r}.${c}`] = row[c];
-    });
-    return run(deps, flat);
+    return run(deps, ...rows);
   };
 }
 
