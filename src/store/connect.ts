@@ -13,6 +13,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit-dialect.js';
 import type { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { WalCheckpoints } from './sqlite-checkpoints.js';
 import { cachePreparedStatements } from './sqlite-statement-cache.js';
 
 export interface OpenStoreOptions {
@@ -80,7 +81,8 @@ const SQLITE_PAGE_CACHE_KIB = 2048;
 
 function openSqlite(dataDir: string): OpenedStore {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new BetterSqlite3(join(dataDir, 'twofold.db'));
+  const file = join(dataDir, 'twofold.db');
+  const sqlite = new BetterSqlite3(file);
   // WAL: readers do not block the writer and several processes may share the file.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -101,7 +103,9 @@ function openSqlite(dataDir: string): OpenedStore {
   sqlite.pragma('temp_store = MEMORY');
   // Before anyone holds the handle: Kysely and the SQLite rate limiter both prepare per query.
   cachePreparedStatements(sqlite);
-  const dialect = new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  // Checkpoints whose long syncs run on the thread pool, not on the event loop.
+  const checkpoints = new WalCheckpoints(sqlite, { file });
+  const dialect = new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, checkpoints });
   const db = new Kysely<Database>({ dialect });
   return assemble(db, 'sqlite', { sqlite, sqliteGroups: dialect.core });
 }

@@ -43,6 +43,8 @@ export interface GroupCommitOptions {
   busyTimeoutMs: number;
   /** When to commit an open group. @default setImmediate (the end of this event-loop turn) */
   schedule?: (fn: () => void) => void;
+  /** Told after every commit, while the connection is between transactions (sqlite-checkpoints.ts); closed before it. */
+  checkpoints?: { afterCommit(): void; close(): void };
 }
 
 /**
@@ -64,10 +66,12 @@ export class SqliteGroupCommit {
   /** Retrying BEGIN while another connection holds the write lock. */
   #opening: Promise<void> | null = null;
   readonly #busyTimeoutMs: number;
+  readonly #checkpoints: GroupCommitOptions['checkpoints'];
 
   constructor(db: BetterSqlite3.Database, opts: GroupCommitOptions) {
     this.#db = db;
     this.#busyTimeoutMs = opts.busyTimeoutMs;
+    this.#checkpoints = opts.checkpoints;
     this.#schedule = opts.schedule ?? ((fn) => setImmediate(fn));
   }
 
@@ -203,9 +207,11 @@ export class SqliteGroupCommit {
     } catch (err) {
       if (this.#db.inTransaction) this.#db.prepare('rollback').run();
       group.settle(err);
+      this.#checkpoints?.afterCommit();
       return;
     }
     group.settle();
+    this.#checkpoints?.afterCommit();
   }
 
   /** Give the connection up: commit a group whose turn ended meanwhile, then hand it on. */
@@ -275,6 +281,7 @@ export class SqliteGroupCommit {
     if (this.#owner === null) this.#commit();
     const group = this.#group;
     this.#group = null;
+    this.#checkpoints?.close();
     this.#db.close();
     group?.settle(new Error('the SQLite store was closed before this write committed'));
   }
