@@ -33,6 +33,8 @@ export interface OpenedStore {
   sqlite?: BetterSqlite3.Database;
   /** Its group commit (sqlite-group-commit.ts), which writers on the raw handle join. */
   sqliteGroups?: SqliteGroupCommit;
+  /** Its WAL checkpoints (sqlite-checkpoints.ts), for diagnostics. */
+  sqliteCheckpoints?: WalCheckpoints;
   /** The PostgreSQL pool (for rate-limiter-flexible), when on PostgreSQL. */
   pgPool?: pg.Pool;
   /** Close the database; idempotent. */
@@ -70,7 +72,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
   return opened;
 }
 
-function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStore, 'sqlite' | 'sqliteGroups' | 'pgPool'>): OpenedStore {
+function assemble(db: Kysely<Database>, dialect: Dialect, extra: Pick<OpenedStore, 'sqlite' | 'sqliteGroups' | 'sqliteCheckpoints' | 'pgPool'>): OpenedStore {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= db.destroy());
   return { store: createKyselyStore(db, dialect, close, extra.sqliteGroups), db, dialect, ...extra, close };
@@ -107,7 +109,7 @@ function openSqlite(dataDir: string): OpenedStore {
   const checkpoints = new WalCheckpoints(sqlite, { file });
   const dialect = new GroupCommitSqliteDialect(sqlite, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, checkpoints });
   const db = new Kysely<Database>({ dialect });
-  return assemble(db, 'sqlite', { sqlite, sqliteGroups: dialect.core });
+  return assemble(db, 'sqlite', { sqlite, sqliteGroups: dialect.core, sqliteCheckpoints: checkpoints });
 }
 
 function parseInt8(value: string): number {

@@ -4,13 +4,17 @@
  * never runs inside a transaction, the WAL still starts over (so its file stays bounded), and
  * nothing is lost or left inconsistent, also when the pool's sync fails or never answers.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WalCheckpoints, type WalCheckpointOptions } from '../../src/store/sqlite-checkpoints.js';
+import { openStore } from '../../src/store/index.js';
 import { GroupCommitSqliteDialect } from '../../src/store/sqlite-group-commit-dialect.js';
 
 interface Db {
@@ -175,4 +179,30 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     await write(5);
     expect(handle.prepare('select count(*) from t').pluck().get()).toBe(35);
   });
+
+  it('two processes writing one file, each checkpointing beside the other, lose nothing', async () => {
+    // The schema first, so the two do not race to migrate.
+    const dataDir = path.join(dir, 'shared');
+    await (await openStore({ dataDir })).close();
+    const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'checkpoint-writer-child.ts');
+    const run = (tag: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', child, dataDir, '4000', tag], { timeout: 60_000 });
+    const outs = await Promise.all([run('one'), run('two')]);
+    // Each checkpointed the shared WAL several times, syncing it on its pool first.
+    for (const o of outs) {
+      const counts = JSON.parse(o.stdout) as { checkpoints: number; syncs: number };
+      expect(counts.checkpoints).toBeGreaterThanOrEqual(2);
+      expect(counts.syncs).toBeGreaterThanOrEqual(counts.checkpoints);
+    }
+
+    const check = new BetterSqlite3(path.join(dataDir, 'twofold.db'));
+    const byTag = check.prepare('select user_agent, count(*) as n from security_events group by user_agent order by user_agent').all();
+    expect(byTag).toEqual([
+      { user_agent: 'one', n: 4000 },
+      { user_agent: 'two', n: 4000 },
+    ]);
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+    open({ cycleFrames: 20 });
+  }, 90_000);
 });
+
