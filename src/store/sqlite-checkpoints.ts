@@ -80,7 +80,6 @@ const STALL_CYCLES = 4;
 
 export class WalCheckpoints {
   readonly #db: BetterSqlite3.Database;
-  readonly #file: string;
   readonly #cycleFrames: number;
   readonly #restartFrames: number;
   readonly #sync: (fd: number) => Promise<void>;
@@ -102,7 +101,7 @@ export class WalCheckpoints {
 
   constructor(db: BetterSqlite3.Database, opts: WalCheckpointOptions) {
     this.#db = db;
-    this.#file = opts.file;
+    // Absolute, as SQLite resolved it at open (and as /proc/self/fd shows it).
     this.#realFile = realPath(opts.file);
     this.#cycleFrames = opts.cycleFrames ?? 1000;
     this.#restartFrames = opts.restartFrames ?? 8 * this.#cycleFrames;
@@ -153,7 +152,7 @@ export class WalCheckpoints {
     const syncs: Promise<void>[] = [];
     let walFd: number | null = null;
     try {
-      walFd = openSync(`${this.#file}-wal`, 'r');
+      walFd = openSync(`${this.#realFile}-wal`, 'r');
       syncs.push(this.#sync(walFd));
     } catch {
       // No WAL file (nothing written yet): nothing to sync first.
@@ -238,7 +237,7 @@ export class WalCheckpoints {
    * database file and lets the WAL start over.)
    */
   #pin(): void {
-    this.#reader ??= new BetterSqlite3(this.#file, { fileMustExist: true });
+    this.#reader ??= new BetterSqlite3(this.#realFile, { fileMustExist: true });
     this.#reader.prepare('begin').run();
     this.#reader.prepare('select count(*) from sqlite_master').pluck().get();
     this.#pinned = true;
