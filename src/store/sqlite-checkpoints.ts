@@ -117,8 +117,8 @@ export class WalCheckpoints {
 
   /**
    * Called right after each commit of the connection (or its failure): it is free now. Never
-   * throws: should anything here fail (the reader cannot open, say), SQLite's own automatic
-   * checkpoint takes over again, and the commit that called is not the one to suffer.
+   * throws: should anything here fail unexpectedly, SQLite's own automatic checkpoint takes
+   * over again, and the commit that called is not the one to suffer.
    */
   afterCommit(): void {
     if (this.#closed) return;
@@ -153,9 +153,14 @@ export class WalCheckpoints {
     let walFd: number | null = null;
     try {
       walFd = openSync(`${this.#realFile}-wal`, 'r');
-      syncs.push(this.#sync(walFd));
     } catch {
       // No WAL file (nothing written yet): nothing to sync first.
+    }
+    try {
+      if (walFd !== null) syncs.push(this.#sync(walFd));
+    } catch (err) {
+      closeSync(walFd!);
+      throw err;
     }
     // The cycle that reaches the WAL's end syncs the database file: first here, the pages the
     // cycles before copied, so that SQLite's sync after the copy finds only this cycle's.
@@ -237,10 +242,17 @@ export class WalCheckpoints {
    * database file and lets the WAL start over.)
    */
   #pin(): void {
-    this.#reader ??= new BetterSqlite3(this.#realFile, { fileMustExist: true });
-    this.#reader.prepare('begin').run();
-    this.#reader.prepare('select count(*) from sqlite_master').pluck().get();
-    this.#pinned = true;
+    try {
+      // timeout 0: never asleep in SQLite's busy handler on the event loop.
+      this.#reader ??= new BetterSqlite3(this.#realFile, { fileMustExist: true, timeout: 0 });
+      this.#reader.prepare('begin').run();
+      this.#reader.prepare('select count(*) from sqlite_master').pluck().get();
+      this.#pinned = true;
+    } catch {
+      // No reader this time (another process in WAL recovery, say): this cycle's checkpoint
+      // runs as SQLite's own would, to the WAL's end and with its syncs.
+      if (this.#reader?.inTransaction) this.#reader.prepare('rollback').run();
+    }
   }
 
   #unpin(): void {

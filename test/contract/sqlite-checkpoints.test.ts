@@ -172,8 +172,22 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     open({ cycleFrames: 20 });
   });
 
-  it('hands checkpoints back to SQLite when its reader cannot open', async () => {
+  it('runs a cycle without the reader when the reader cannot begin, as SQLite’s own checkpoint would', async () => {
     open({ cycleFrames: 20 }, path.join(dir, 'missing.db'));
+    await write(30);
+    expect(checkpoints.counts.checkpoints).toBeGreaterThanOrEqual(1);
+    expect(checkpoints.last!.pinned).toBe(false);
+    expect(checkpoints.last!.checkpointed).toBe(checkpoints.last!.log);
+    expect(handle.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  });
+
+  it('hands checkpoints back to SQLite when anything else fails, and the commits go on', async () => {
+    open({
+      cycleFrames: 20,
+      sync: () => {
+        throw new Error('no thread pool');
+      },
+    });
     await write(30);
     expect(handle.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await write(5);
