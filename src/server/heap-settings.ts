@@ -16,10 +16,11 @@
  *
  * Node applies its own V8 options again whenever a worker thread starts (a `module.register`
  * hook thread, a pino transport), which puts these flags back to V8's defaults; so they are
- * asserted again every CHECK_EVERY_MS, not set once. A growth between two checks may overshoot
- * the cap by one doubling. An operator's own flags (`nodeFlags`: node's command line and
+ * asserted again every CHECK_EVERY_MS and after every collection, not set once. A growth
+ * between two checks may overshoot the cap by one doubling. An operator's own flags (`nodeFlags`: node's command line and
  * NODE_OPTIONS) win: then the corresponding setting is left alone.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const CHECK_EVERY_MS = 50;
@@ -49,5 +50,12 @@ export function holdHeapSettings(settings: HeapSettings, nodeFlags: string): () 
   apply();
   const timer = setInterval(apply, CHECK_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  // And after every collection: the growth that reaches the cap is one, and under a burst of
+  // allocation the next may come sooner than the timer (two doublings over, on a loaded CI).
+  const afterGc = new PerformanceObserver(apply);
+  afterGc.observe({ entryTypes: ['gc'] });
+  return () => {
+    clearInterval(timer);
+    afterGc.disconnect();
+  };
 }

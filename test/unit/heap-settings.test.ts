@@ -1,7 +1,8 @@
 /**
  * holdHeapSettings, run in child processes: V8 flags are process-wide and must not reach the
  * test runner. Each child allocates objects that survive scavenges (what makes V8 grow the
- * young generation) and reports the new space's size, MB.
+ * young generation) in short slices, as a server's requests do, and reports the new space's
+ * size, MB.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -20,7 +21,12 @@ async function newSpaceMbAfterLoad(setup: string): Promise<number> {
     ${setup}
     const keep = [];
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 50000; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 150000) keep.splice(0, 50000); }
+      // In slices with a loop turn between, as a server's requests are: the settings are
+      // checked on a timer, which a long synchronous stretch (on a loaded machine) would starve.
+      for (let slice = 0; slice < 10; slice++) {
+        for (let i = 0; i < 5000; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 150000) keep.splice(0, 50000); }
+        await new Promise((r) => setImmediate(r));
+      }
       await new Promise((r) => setTimeout(r, 15));
     }
     const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
